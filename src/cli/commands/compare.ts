@@ -1,0 +1,54 @@
+import { Command } from 'commander';
+import { compareHeuristics, seedRange, type Comparison, type PolicySummary } from '../../evaluation/compare-policies.js';
+import type { MeanCi } from '../../evaluation/confidence-interval.js';
+import { loadScenario } from '../../scenario/load.js';
+import { applyOverrides } from '../../scenario/overrides.js';
+import { addRunFlags, integerAtLeast, runOverrides, type RunFlags } from '../flags.js';
+import type { CliIo } from '../io.js';
+import { Progress } from '../progress.js';
+import { fixed, table, withCi } from '../table.js';
+
+interface CompareFlags extends RunFlags {
+  seeds: number;
+  json?: boolean;
+}
+
+export function compareCommand(io: CliIo): Command {
+  return addRunFlags(
+    new Command('compare')
+      .description('run every heuristic scheduler on the same seeds and show them side by side')
+      .argument('<scenario>', 'scenario JSON file')
+      .option('--seeds <n>', 'number of seeds (consecutive, from --seed or the scenario seed)', integerAtLeast(1), 5)
+      .option('--json', 'print one JSON document (CLI.md) instead of tables'),
+  ).action((file: string, flags: CompareFlags) => {
+    const scenario = applyOverrides(loadScenario(file), runOverrides(flags));
+    const progress = new Progress(io);
+    const comparison = compareHeuristics(scenario, seedRange(scenario.seed, flags.seeds), (policy, seed, done, total) =>
+      progress.update(`compare: ${policy} on seed ${seed} (${done + 1}/${total})`),
+    );
+    progress.done();
+    io.stdout(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison));
+  });
+}
+
+export function formatComparison(c: Comparison): string {
+  const ci = (m: MeanCi): string => withCi(m.mean, m.ci95);
+  const latency = (title: string, pick: (s: PolicySummary) => [MeanCi, MeanCi, MeanCi, MeanCi]): string =>
+    table(
+      [title, 'mean', 'p50', 'p95', 'p99'],
+      c.summary.map((s) => [s.policy, ...pick(s).map(ci)]),
+    );
+  return [
+    `${c.scenario} · ${c.seeds.length} seed${c.seeds.length > 1 ? 's' : ''} (${c.seeds.join(', ')}) · mean across seeds ± 95% confidence interval\n\n`,
+    table(
+      ['throughput', 'requests/s'],
+      c.summary.map((s) => [s.policy, withCi(s.throughputRps.mean, s.throughputRps.ci95, (x) => fixed(x))]),
+    ),
+    '\n',
+    latency('e2e latency (s)', (s) => [s.e2eMean, s.e2eP50, s.e2eP95, s.e2eP99]),
+    '\n',
+    latency('TTFT (s)', (s) => [s.ttftMean, s.ttftP50, s.ttftP95, s.ttftP99]),
+    '\n',
+    latency('TBT (s)', (s) => [s.tbtMean, s.tbtP50, s.tbtP95, s.tbtP99]),
+  ].join('');
+}

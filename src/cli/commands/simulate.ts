@@ -1,0 +1,62 @@
+import { Command, Option } from 'commander';
+import type { SimulationReport } from '../../env/metrics/report.js';
+import { HEURISTIC_NAMES, type HeuristicName } from '../../env/routing/registry.js';
+import { ServingSimulation } from '../../env/serving-simulation.js';
+import { loadScenario } from '../../scenario/load.js';
+import { applyOverrides } from '../../scenario/overrides.js';
+import { addRunFlags, runOverrides, type RunFlags } from '../flags.js';
+import type { CliIo } from '../io.js';
+import { fixed, secs, table, thousands } from '../table.js';
+
+interface SimulateFlags extends RunFlags {
+  scheduler?: HeuristicName;
+  json?: boolean;
+}
+
+export function simulateCommand(io: CliIo): Command {
+  return addRunFlags(
+    new Command('simulate')
+      .description('run a scenario with heuristic schedulers and report serving metrics')
+      .argument('<scenario>', 'scenario JSON file')
+      .addOption(new Option('--scheduler <name>', 'heuristic scheduler (overrides the scenario)').choices(HEURISTIC_NAMES))
+      .option('--json', 'print one JSON document (CLI.md) instead of tables'),
+  ).action((file: string, flags: SimulateFlags) => {
+    const scenario = applyOverrides(loadScenario(file), { ...runOverrides(flags), scheduler: flags.scheduler });
+    const report = new ServingSimulation(scenario).run();
+    io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  });
+}
+
+export function formatReport(r: SimulationReport): string {
+  const L = r.latency;
+  const latencyRows = [
+    ['end-to-end', L.e2e],
+    ['time to first token', L.ttft],
+    ['time between tokens', L.tbt],
+    ['scheduling delay', L.schedulingDelay],
+  ] as const;
+  return [
+    `${r.scenario} · scheduler ${r.policy} · seed ${r.seed} · ${fixed(r.sim.simSeconds, 1)} s simulated\n`,
+    `requests: ${thousands(r.requests.arrived)} arrived, ${thousands(r.requests.completed)} completed` +
+      (r.requests.rejected > 0 ? `, ${thousands(r.requests.rejected)} rejected (too long for any KV cache)` : '') +
+      `\nthroughput: ${fixed(r.throughput.requestsPerSec)} requests/s, ${thousands(r.throughput.tokensPerSec)} output tokens/s\n\n`,
+    table(
+      ['latency (s)', 'mean', 'p50', 'p95', 'p99'],
+      latencyRows.map(([name, s]) => [name, secs(s.mean), secs(s.p50), secs(s.p95), secs(s.p99)]),
+    ),
+    '\n',
+    table(
+      ['replica', 'type', 'utilization', 'requests/s', 'preemptions', 'KV usage', 'e2e p99 (s)'],
+      r.replicas.map((x) => [
+        x.id,
+        x.type,
+        fixed(x.utilization),
+        fixed(x.requestsPerSec),
+        String(x.preemptions),
+        fixed(x.kvUsageMean),
+        secs(x.e2e.p99),
+      ]),
+    ),
+    `\n${thousands(r.sim.events)} events in ${fixed(r.sim.wallSeconds, 2)} s (${thousands(r.sim.eventsPerSec)} events/s)\n`,
+  ].join('');
+}

@@ -1,0 +1,39 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { RunOverrides } from '../scenario/overrides.js';
+
+/** Commander parsers that reject bad values with the phrase commander appends to its error sentence. */
+export function integerAtLeast(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(min === 0 ? 'Expected a non-negative integer.' : `Expected an integer >= ${min}.`);
+    }
+    return n;
+  };
+}
+
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('Expected a positive number.');
+  return n;
+}
+
+/** The flags shared by every command that runs a scenario (CLI.md). */
+export function addRunFlags(command: Command): Command {
+  return command
+    .option('--seed <n>', 'random seed (overrides the scenario)', integerAtLeast(0))
+    .option('--requests <n>', 'stop after N arrivals', integerAtLeast(1))
+    .option('--trace <file>', "replace the scenario's workload with a replay of a trace CSV (Azure or Vidur columns)")
+    .addOption(new Option('--time-scale <x>', 'multiply trace inter-arrival times by X (X < 1 raises the load)').argParser(positiveNumber));
+}
+
+export interface RunFlags {
+  seed?: number;
+  requests?: number;
+  trace?: string;
+  timeScale?: number;
+}
+
+export function runOverrides(flags: RunFlags): RunOverrides {
+  return { seed: flags.seed, requests: flags.requests, trace: flags.trace, timeScale: flags.timeScale };
+}

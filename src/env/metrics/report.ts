@@ -1,0 +1,87 @@
+import type { Replica } from '../cluster/replica.js';
+import { QuantileSketch, type LatencySummary } from './quantile-sketch.js';
+import type { RequestMetrics } from './request-metrics.js';
+
+/** The `simulate --json` document (see CLI.md); times in seconds. */
+export interface SimulationReport {
+  scenario: string;
+  policy: string;
+  seed: number;
+  requests: {
+    arrived: number;
+    completed: number;
+    rejected: number;
+    promptTokens: number;
+    generatedTokens: number;
+  };
+  throughput: { requestsPerSec: number; tokensPerSec: number };
+  latency: { e2e: LatencySummary; ttft: LatencySummary; tbt: LatencySummary; schedulingDelay: LatencySummary };
+  replicas: ReplicaReport[];
+  sim: { events: number; simSeconds: number; wallSeconds: number; eventsPerSec: number };
+}
+
+export interface ReplicaReport {
+  id: string;
+  type: string;
+  utilization: number;
+  requestsPerSec: number;
+  preemptions: number;
+  kvUsageMean: number;
+  /** Time-averaged requests queued or running (Little's L). */
+  outstandingMean: number;
+  e2e: LatencySummary;
+}
+
+export interface ReportContext {
+  scenario: string;
+  policy: string;
+  seed: number;
+  simSeconds: number;
+  events: number;
+  wallSeconds: number;
+}
+
+export function buildReport(ctx: ReportContext, metrics: RequestMetrics, replicas: readonly Replica[]): SimulationReport {
+  const T = ctx.simSeconds;
+  const perSecond = (n: number): number => (T > 0 ? n / T : 0);
+  const tbt = new QuantileSketch();
+  for (const r of replicas) tbt.merge(r.stats.tokenGaps);
+  return {
+    scenario: ctx.scenario,
+    policy: ctx.policy,
+    seed: ctx.seed,
+    requests: {
+      arrived: metrics.arrived,
+      completed: metrics.completed,
+      rejected: metrics.rejected,
+      promptTokens: metrics.arrivedPromptTokens,
+      generatedTokens: replicas.reduce((s, r) => s + r.stats.generatedTokens, 0),
+    },
+    throughput: {
+      requestsPerSec: perSecond(metrics.completed),
+      tokensPerSec: perSecond(metrics.completedOutputTokens),
+    },
+    latency: {
+      e2e: metrics.e2e().summary(),
+      ttft: metrics.ttft.summary(),
+      tbt: tbt.summary(),
+      schedulingDelay: metrics.schedulingDelay.summary(),
+    },
+    replicas: replicas.map((r, i) => ({
+      id: r.id,
+      type: r.typeName,
+      utilization: T > 0 ? r.stats.busyTime / T : 0,
+      requestsPerSec: perSecond(r.stats.completed),
+      preemptions: r.stats.preemptions,
+      kvUsageMean: r.stats.kvUsage.mean(T),
+      outstandingMean: r.stats.outstanding.mean(T),
+      e2e: metrics.e2eByReplica[i].summary(),
+    })),
+    sim: {
+      events: ctx.events,
+      simSeconds: T,
+      wallSeconds: ctx.wallSeconds,
+      eventsPerSec: ctx.wallSeconds > 0 ? ctx.events / ctx.wallSeconds : 0,
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { Scenario } from '../scenario/scenario-schema.js';
+import { buildReplicas } from './cluster/build-replicas.js';
+import { Cluster } from './cluster/cluster.js';
+import type { Request } from './cluster/request.js';
+import { EventLoop, type RunOutcome } from './core/event-loop.js';
+import { EventKind } from './core/sim-event.js';
+import { RequestMetrics } from './metrics/request-metrics.js';
+import { buildReport, type SimulationReport } from './metrics/report.js';
+import { Rng } from './rng.js';
+import { HEURISTIC_ROUTERS } from './routing/registry.js';
+import { DEFERRED, type Router } from './routing/router.js';
+import { ArrivalDriver } from './workload/arrival-driver.js';
+import { requestSources } from './workload/request-source.js';
+
+/** Supplies the router of each front-end; by default the scenario's heuristic. */
+export type RouterFactory = (frontend: number, rng: Rng) => Router;
+
+/**
+ * One run of a serving scenario: the event loop, the cluster, the request
+ * streams and their schedulers, and the metrics, all drawing randomness from
+ * streams of one seeded generator. `run()` simulates to the end; environments
+ * call `advance()` to stop at pending decisions.
+ */
+export class ServingSimulation {
+  readonly loop = new EventLoop();
+  readonly rng: Rng;
+  readonly cluster: Cluster;
+  readonly metrics: RequestMetrics;
+  readonly routers: Router[];
+  private readonly arrivals: ArrivalDriver;
+  private wallSeconds = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    routerFactory?: RouterFactory,
+  ) {
+    this.rng = Rng.fromSeed(scenario.seed);
+    const replicas = buildReplicas(scenario.cluster, this.loop, this.rng);
+    this.cluster = new Cluster(this.loop, replicas);
+    const sources = requestSources(scenario.workload, this.rng);
+    this.arrivals = new ArrivalDriver(this.loop, sources, {
+      horizon: scenario.horizon,
+      maxRequests: scenario.maxRequests ?? Infinity,
+    });
+    const heuristic = HEURISTIC_ROUTERS[scenario.agents.scheduler.policy];
+    this.routers = sources.map((_, f) => {
+      const rng = this.rng.derive(`router/${f}`);
+      return routerFactory !== undefined ? routerFactory(f, rng) : heuristic(rng);
+    });
+    this.metrics = new RequestMetrics(this.loop, replicas.length);
+    this.loop.on(EventKind.Arrival).subscribe((ev) => this.route(ev.request as Request, ev.target));
+    this.arrivals.start();
+  }
+
+  /** Runs until a pause (pending decision) or the end: the horizon, or the last request when draining. */
+  advance(): RunOutcome {
+    const start = performance.now();
+    const outcome = this.loop.run(this.scenario.drain ? Infinity : this.scenario.horizon);
+    this.wallSeconds += (performance.now() - start) / 1000;
+    return outcome;
+  }
+
+  /** Simulates to the end (routers must not defer) and reports. */
+  run(): SimulationReport {
+    let outcome = this.advance();
+    while (outcome === 'paused') outcome = this.advance();
+    return this.report();
+  }
+
+  report(policy = this.scenario.agents.scheduler.policy as string): SimulationReport {
+    return buildReport(
+      {
+        scenario: this.scenario.name,
+        policy,
+        seed: this.scenario.seed,
+        simSeconds: this.loop.now,
+        events: this.loop.processed,
+        wallSeconds: this.wallSeconds,
+      },
+      this.metrics,
+      this.cluster.replicas,
+    );
+  }
+
+  private route(request: Request, frontend: number): void {
+    const replica = this.routers[frontend].route(request, this.cluster.replicas);
+    if (replica !== DEFERRED) this.cluster.dispatch(request, replica);
+  }
+}

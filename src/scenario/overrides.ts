@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { produce } from 'immer';
+import { InputError } from '../errors.js';
+import type { HeuristicName } from '../env/routing/registry.js';
+import type { Scenario } from './scenario-schema.js';
+import { revalidate } from './load.js';
+
+/** The command-line flags that change what a scenario runs (CLI.md's shared flags). */
+export interface RunOverrides {
+  seed?: number;
+  /** Stop after this many arrivals. */
+  requests?: number;
+  /** Replace the workload with a replay of this trace CSV. */
+  trace?: string;
+  /** Multiply trace inter-arrival gaps by this factor. */
+  timeScale?: number;
+  scheduler?: HeuristicName;
+}
+
+/** A copy of `scenario` with the overrides applied (structural sharing; the original stays frozen). */
+export function applyOverrides(scenario: Scenario, o: RunOverrides): Scenario {
+  if (o.timeScale !== undefined && o.trace === undefined && scenario.workload.arrivals.kind !== 'trace') {
+    throw new InputError(`--time-scale applies to trace workloads only; scenario "${scenario.name}" has ${scenario.workload.arrivals.kind} arrivals (add --trace FILE)`);
+  }
+  if (o.trace !== undefined && !existsSync(o.trace)) throw new InputError(`--trace names ${o.trace}, which does not exist`);
+  const changed = produce(scenario, (s) => {
+    if (o.seed !== undefined) s.seed = o.seed;
+    if (o.requests !== undefined) s.maxRequests = o.requests;
+    if (o.scheduler !== undefined) s.agents.scheduler.policy = o.scheduler;
+    if (o.trace !== undefined) {
+      // A trace carries its own token lengths; the scenario's distributions would contradict it.
+      s.workload.arrivals = { kind: 'trace', file: o.trace, timeScale: 1 };
+      delete s.workload.promptTokens;
+      delete s.workload.outputTokens;
+    }
+    if (o.timeScale !== undefined && s.workload.arrivals.kind === 'trace') s.workload.arrivals.timeScale = o.timeScale;
+  });
+  return changed === scenario ? scenario : revalidate(changed, 'command-line options');
+}

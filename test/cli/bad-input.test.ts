@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mappo-bad-input-'));
+const base = JSON.parse(readFileSync('scenarios/default.json', 'utf8')) as Record<string, unknown>;
+
+/** Scenario JSON as read from disk, edited freely by the tests (it is about to be invalid anyway). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** Writes a variant of the default scenario with `edit` applied and returns its path. */
+function scenarioWith(name: string, edit: (s: Json) => void): string {
+  const s: Json = structuredClone(base);
+  edit(s);
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(s));
+  return file;
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** One line on stderr, no stack trace, non-zero exit; the line must match `expected`. */
+async function expectOneSentence(args: string[], expected: RegExp): Promise<void> {
+  const { code, stderr, stdout } = await runCli(args);
+  expect(code).not.toBe(0);
+  expect(stdout).toBe('');
+  const lines = stderr.trim().split('\n');
+  expect(lines[0]).toMatch(expected);
+  expect(stderr).not.toMatch(/\n\s+at /); // no stack frames
+  expect(lines.length).toBeLessThanOrEqual(2); // commander may add a "Did you mean" hint
+}
+
+describe('bad input gets one clear sentence and a non-zero exit', () => {
+  it('missing field', () =>
+    expectOneSentence(['simulate', scenarioWith('no-horizon', (s) => delete s.horizon)], /horizon is missing: expected a positive number/));
+
+  it('wrong type', () =>
+    expectOneSentence(['simulate', scenarioWith('str-horizon', (s) => (s.horizon = 'long'))], /horizon must be a positive number, got "long"/));
+
+  it('negative rate', () =>
+    expectOneSentence(
+      ['simulate', scenarioWith('neg-rate', (s) => (s.workload.arrivals.rate = -3))],
+      /workload\.arrivals\.rate must be a positive number, got -3/,
+    ));
+
+  it('unknown scheduler in the scenario', () =>
+    expectOneSentence(
+      ['simulate', scenarioWith('bad-policy', (s) => (s.agents.scheduler.policy = 'smart'))],
+      /agents\.scheduler\.policy must be one of .*lor.*got "smart"/,
+    ));
+
+  it('unknown scheduler on the command line', () =>
+    expectOneSentence(['simulate', 'scenarios/default.json', '--scheduler', 'smart'], /argument 'smart' is invalid.*random, round-robin, lor, jsq, p2c/));
+
+  it('unknown field (a typo)', () =>
+    expectOneSentence(['simulate', scenarioWith('typo', (s) => (s.horizn = 3))], /unknown field horizn/));
+
+  it('unknown replica type', () =>
+    expectOneSentence(
+      ['simulate', scenarioWith('bad-type', (s) => (s.cluster.replicas[0].type = 'tpu'))],
+      /cluster\.replicas\[0\]\.type must name one of cluster\.replicaTypes \(fast, slow\), got "tpu"/,
+    ));
+
+  it('unknown workload kind', () =>
+    expectOneSentence(
+      ['simulate', scenarioWith('bad-kind', (s) => (s.workload.arrivals.kind = 'weibull'))],
+      /workload\.arrivals\.kind must be one of "poisson", "gamma", "trace"; got "weibull"/,
+    ));
+
+  it('missing scenario file', () => expectOneSentence(['simulate', join(dir, 'nope.json')], /cannot read scenario file .*nope\.json/));
+
+  it('scenario that is not JSON', () => expectOneSentence(['simulate', file('broken.json', '{ "name": ')], /broken\.json is not valid JSON/));
+
+  it('missing trace file named by a scenario', () =>
+    expectOneSentence(
+      ['simulate', scenarioWith('no-trace', (s) => (s.workload = { arrivals: { kind: 'trace', file: 'gone.csv' } }))],
+      /workload\.arrivals\.file names trace file gone\.csv, which does not exist/,
+    ));
+
+  it('missing trace file given by --trace', () =>
+    expectOneSentence(['simulate', 'scenarios/default.json', '--trace', join(dir, 'gone.csv')], /--trace names .*gone\.csv, which does not exist/));
+
+  it('malformed trace file', () =>
+    expectOneSentence(
+      ['simulate', 'scenarios/default.json', '--trace', file('bad.csv', 'arrived_at,num_prefill_tokens,num_decode_tokens\n0.5,10,3\n0.7,ten,3\n')],
+      /bad\.csv line 3: token counts must be positive integers/,
+    ));
+
+  it('trace file with foreign columns', () =>
+    expectOneSentence(['simulate', 'scenarios/default.json', '--trace', file('cols.csv', 'a,b,c\n1,2,3\n')], /has columns "a,b,c"; expected Azure columns/));
+
+  it('unknown flag', () => expectOneSentence(['simulate', 'scenarios/default.json', '--fast'], /unknown option '--fast'/));
+
+  it('bad flag value', () => expectOneSentence(['simulate', 'scenarios/default.json', '--seed', 'abc'], /--seed <n>.*'abc' is invalid/));
+
+  it('--time-scale without a trace', () =>
+    expectOneSentence(['simulate', 'scenarios/default.json', '--time-scale', '0.5'], /--time-scale applies to trace workloads only/));
+
+  it('unknown command', () => expectOneSentence(['simulat', 'scenarios/default.json'], /unknown command 'simulat'/));
+
+  it('the installed entry point prints no stack trace either', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', join(dir, 'nope.json')], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^error: cannot read scenario file .*nope\.json: no such file or not readable$/);
+  });
+});
