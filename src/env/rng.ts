@@ -23,23 +23,19 @@ export class Rng {
 
   private constructor(readonly seed: number) {}
 
-  /** A generator for `seed`; different seeds give unrelated sequences. */
+  /** A generator for `seed` (a non-negative safe integer); different seeds give unrelated sequences. */
   static fromSeed(seed: number): Rng {
-    if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
     const rng = new Rng(seed);
-    // Fold the (up to 53-bit) seed into 32 bits without losing the high part.
-    let x = (seed >>> 0) ^ Math.floor(seed / TWO_POW_32);
-    const next = (): number => {
-      x = (x + 0x9e3779b9) | 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    rng.s0 = next();
-    rng.s1 = next();
-    rng.s2 = next();
-    rng.s3 = next();
+    // Every state word depends on the low half (the first output is a function of
+    // s1 alone, so s1 must vary with ordinary seeds), and (s0, s1) is a bijection
+    // of (low, high): distinct seeds always give distinct states.
+    const low = seed >>> 0;
+    const high = Math.floor(seed / TWO_POW_32) >>> 0;
+    rng.s0 = mix32(low, 1);
+    rng.s1 = mix32(high ^ mix32(low, 5), 2);
+    rng.s2 = mix32(low, 3);
+    rng.s3 = mix32(high ^ mix32(low, 6), 4);
     if ((rng.s0 | rng.s1 | rng.s2 | rng.s3) === 0) rng.s0 = 1;
     return rng;
   }
@@ -103,6 +99,14 @@ export class Rng {
   exponential(rate: number): number {
     return -Math.log(1 - this.next()) / rate;
   }
+}
+
+/** splitmix32-style finalizer of x + k * golden ratio: a bijection on 32-bit words for each k. */
+function mix32(x: number, k: number): number {
+  let z = (x + Math.imul(k, 0x9e3779b9)) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 function rotl(x: number, k: number): number {

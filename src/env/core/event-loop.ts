@@ -16,11 +16,14 @@ export type RunOutcome =
 /**
  * The virtual-time kernel: a clock, an event queue and `run(until)`.
  *
- * Every processed event is emitted on `events$` and on the per-kind stream
- * `on(kind)`. The world's own components (front-ends, replicas) are subscribers
- * like any other, so metrics, reward terms and recorders attach the same way.
- * Subscribers run synchronously in subscription order, which keeps runs
- * deterministic. rxjs's VirtualTimeScheduler is deliberately not used: it
+ * Every processed event is emitted on the per-kind stream `on(kind)` and then
+ * on `events$`. The world's own components (front-ends, replicas) are
+ * subscribers like any other, so metrics, reward terms and recorders attach the
+ * same way. Subscribers run synchronously: those of `on(kind)` in subscription
+ * order, then those of `events$` in subscription order, which keeps runs
+ * deterministic. As everywhere in rxjs, an exception thrown by a subscriber is
+ * not thrown from `run()`: rxjs reports it as an uncaught error once the
+ * current task ends (the CLI then exits non-zero with the stack, as for any bug). rxjs's VirtualTimeScheduler is deliberately not used: it
  * re-sorts its whole queue on every schedule. The streams are rxjs Observables,
  * so operators (filter, map, bufferCount, ...) compose on them as usual.
  */
@@ -43,9 +46,9 @@ export class EventLoop {
     return this.byKind[kind].observable;
   }
 
-  /** Schedules an event `delay` seconds from now. */
+  /** Schedules an event `delay` seconds from now (a negative delay means now: the clock never runs backwards). */
   schedule(delay: number, kind: EventKind, target: number, request: Request | null = null): void {
-    this.queue.push(this.now + delay, kind, target, request);
+    this.queue.push(delay > 0 ? this.now + delay : this.now, kind, target, request);
   }
 
   /** Schedules an event at absolute time `time` (which must not be in the past). */
@@ -75,13 +78,17 @@ export class EventLoop {
     return this.queue.peekTime();
   }
 
-  /** Processes events in (time, seq) order until a pause, the horizon `until`, or an empty queue. */
+  /**
+   * Processes events in (time, seq) order until a pause, the horizon `until`, or
+   * an empty queue. At the horizon the clock moves to `until`; when the queue
+   * drains it stays at the last event, so elapsed time is the time actually used.
+   */
   run(until = Infinity): RunOutcome {
     const queue = this.queue;
     this.pauseRequested = false;
     while (queue.size > 0) {
       if (queue.peekTime() > until) {
-        this.now = until;
+        if (until > this.now) this.now = until;
         return 'horizon';
       }
       const ev = queue.pop();

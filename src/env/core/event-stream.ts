@@ -6,8 +6,9 @@ import { Observable, type Subscriber } from 'rxjs';
  * a closure, an iterator and a result object on every call, which at millions
  * of events per second dominates the loop. Here `emit` is a plain loop over the
  * live subscribers. Subscribing or unsubscribing replaces the array (copy on
- * write), so changes made by a subscriber during an emission take effect from
- * the next one.
+ * write), so a subscriber added during an emission receives from the next one;
+ * one that unsubscribes mid-emission is closed at once by rxjs and receives
+ * nothing more.
  */
 export class EventStream<T> {
   private subscribers: Subscriber<T>[] = [];

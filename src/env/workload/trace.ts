@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 
-/** A request trace: arrival times (seconds from the first request) and token lengths, in arrival order. */
+/**
+ * A request trace: arrival times (seconds from the first request) and token
+ * lengths, in arrival order. Traces are cached and shared between runs: read only.
+ */
 export interface Trace {
   readonly file: string;
   readonly arrivals: Float64Array;
@@ -12,7 +15,7 @@ export interface Trace {
 /** The column names of the two trace formats we read. */
 const FORMATS = [
   { name: 'Azure', time: 'TIMESTAMP', prompt: 'ContextTokens', output: 'GeneratedTokens', parseTime: parseAzureTimestamp },
-  { name: 'Vidur', time: 'arrived_at', prompt: 'num_prefill_tokens', output: 'num_decode_tokens', parseTime: Number },
+  { name: 'Vidur', time: 'arrived_at', prompt: 'num_prefill_tokens', output: 'num_decode_tokens', parseTime: parseSeconds },
 ] as const;
 
 const cache = new Map<string, Trace>();
@@ -52,10 +55,10 @@ export function parseTrace(file: string, text: string): Trace {
     if (line.trim() === '') continue;
     const cells = line.split(',');
     const t = format.parseTime(cells[ti]?.trim() ?? '');
-    const p = Number(cells[pi]);
-    const o = Number(cells[oi]);
+    const p = parseCount(cells[pi]);
+    const o = parseCount(cells[oi]);
     if (!Number.isFinite(t)) throw new InputError(`trace file ${file} line ${n + 1}: cannot read the time "${cells[ti] ?? ''}"`);
-    if (!Number.isInteger(p) || p < 1 || !Number.isInteger(o) || o < 1) {
+    if (p < 1 || o < 1) {
       throw new InputError(`trace file ${file} line ${n + 1}: token counts must be positive integers, got "${cells[pi] ?? ''}" and "${cells[oi] ?? ''}"`);
     }
     rows.push({ t, p, o });
@@ -71,10 +74,25 @@ export function parseTrace(file: string, text: string): Trace {
   };
 }
 
-/** "2023-11-16 18:15:46.6805900" to seconds since the epoch (UTC; only differences matter). */
+/** "2023-11-16 18:15:46.6805900" to seconds since the epoch (UTC; only differences matter); NaN if malformed. */
 function parseAzureTimestamp(s: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?$/.exec(s);
   if (m === null) return NaN;
-  const whole = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000;
-  return whole + (m[7] === undefined ? 0 : Number(m[7]));
+  const [year, month, day, hour, minute, second] = [+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]];
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  const d = new Date(ms);
+  // Date.UTC rolls impossible dates over (Feb 30 becomes Mar 2); a trace must not.
+  if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return NaN;
+  return ms / 1000 + (m[7] === undefined ? 0 : Number(m[7]));
+}
+
+/** A plain decimal number of seconds; NaN for blanks and anything else. */
+function parseSeconds(s: string): number {
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
+}
+
+/** A token count written as plain digits; 0 (rejected by the caller) otherwise. */
+function parseCount(cell: string | undefined): number {
+  const s = cell?.trim() ?? '';
+  return /^\d+$/.test(s) ? Number(s) : 0;
 }
