@@ -4,8 +4,9 @@
  */
 import { desCases } from './des.js';
 import type { BenchCase, Figure } from './harness.js';
+import { rolloutCases } from './rollout.js';
 
-const cases: BenchCase[] = [...desCases];
+const cases: BenchCase[] = [...desCases, ...rolloutCases];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

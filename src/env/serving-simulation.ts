@@ -1,4 +1,5 @@
-import type { Scenario } from '../scenario/scenario-schema.js';
+import { InputError } from '../errors.js';
+import { schedulerPolicyOf, type Scenario } from '../scenario/scenario-schema.js';
 import { buildReplicas } from './cluster/build-replicas.js';
 import { Cluster } from './cluster/cluster.js';
 import type { Request } from './cluster/request.js';
@@ -12,8 +13,8 @@ import { DEFERRED, type Router } from './routing/router.js';
 import { ArrivalDriver } from './workload/arrival-driver.js';
 import { requestSources } from './workload/request-source.js';
 
-/** Supplies the router of each front-end; by default the scenario's heuristic. */
-export type RouterFactory = (frontend: number, rng: Rng) => Router;
+/** Supplies a front-end's router in place of the scenario's heuristic (e.g. a learned agent's), or null to keep it. */
+export type RouterFactory = (frontend: number, rng: Rng) => Router | null;
 
 /**
  * One run of a serving scenario: the event loop, the cluster, the request
@@ -42,10 +43,17 @@ export class ServingSimulation {
       horizon: scenario.horizon,
       maxRequests: scenario.maxRequests ?? Infinity,
     });
-    const heuristic = HEURISTIC_ROUTERS[scenario.agents.scheduler.policy];
     this.routers = sources.map((_, f) => {
       const rng = this.rng.derive(`router/${f}`);
-      return routerFactory !== undefined ? routerFactory(f, rng) : heuristic(rng);
+      const custom = routerFactory?.(f, rng) ?? null;
+      if (custom !== null) return custom;
+      const policy = schedulerPolicyOf(scenario, f);
+      if (policy === 'learned') {
+        throw new InputError(
+          `scenario "${scenario.name}" has a learned scheduler at front-end ${f}; pass --scheduler NAME to simulate a heuristic, or evaluate a trained run`,
+        );
+      }
+      return HEURISTIC_ROUTERS[policy](rng);
     });
     this.metrics = new RequestMetrics(this.loop, replicas.length);
     this.loop.on(EventKind.Arrival).subscribe((ev) => this.route(ev.request as Request, ev.target));
@@ -67,7 +75,7 @@ export class ServingSimulation {
     return this.report();
   }
 
-  report(policy = this.scenario.agents.scheduler.policy as string): SimulationReport {
+  report(policy = describePolicy(this.scenario)): SimulationReport {
     return buildReport(
       {
         scenario: this.scenario.name,
@@ -86,4 +94,10 @@ export class ServingSimulation {
     const replica = this.routers[frontend].route(request, this.cluster.replicas);
     if (replica !== DEFERRED) this.cluster.dispatch(request, replica);
   }
+}
+
+/** "lor", or "learned,lor" when front-ends differ. */
+function describePolicy(s: Scenario): string {
+  const p = s.agents.scheduler.policy;
+  return typeof p === 'string' ? p : [...new Set(p)].join(',');
 }

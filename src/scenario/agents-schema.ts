@@ -1,11 +1,41 @@
 import { z } from 'zod';
 import { HEURISTIC_NAMES } from '../env/routing/registry.js';
+import { positiveInt, positiveNumber } from './fields.js';
+import { networksSchema } from './networks-schema.js';
 
-/** Who decides what. For now: which heuristic routes requests at every front-end. */
+const SCHEDULER_POLICIES = ['learned', ...HEURISTIC_NAMES] as const;
+const schedulerPolicy = z.enum(SCHEDULER_POLICIES, { error: `one of ${SCHEDULER_POLICIES.join(', ')}` });
+
+/**
+ * Who decides what. Every front-end has a scheduler: `learned` makes it an
+ * agent, a heuristic name routes with that heuristic inside the simulation; a
+ * list gives one policy per front-end, so learned and heuristic schedulers mix.
+ * LLM replicas may be agents too, choosing each iteration's token budget.
+ */
 export const agentsSchema = z.strictObject({
   scheduler: z.strictObject({
-    policy: z.enum(HEURISTIC_NAMES, { error: `one of ${HEURISTIC_NAMES.join(', ')}` }),
+    policy: z.union([schedulerPolicy, z.array(schedulerPolicy)], {
+      error: `one of ${SCHEDULER_POLICIES.join(', ')}, or a list of them (one per front-end)`,
+    }),
+  }),
+  replica: z
+    .strictObject({
+      /** `fixed` keeps the replica type's own budget; `learned` makes every LLM replica an agent. */
+      policy: z.enum(['fixed', 'learned'], { error: 'fixed or learned' }).default('fixed'),
+      /** The token budgets a replica agent chooses from. */
+      tokenBudgets: z.array(positiveInt, { error: 'a list of token budgets' }).min(2, { error: 'at least two token budgets' }).default([256, 512, 1024, 2048]),
+      /** Decide at every batch formation (omitted) or on a timer every this many seconds, keeping the choice between. */
+      decideEvery: positiveNumber.optional(),
+    })
+    .default({ policy: 'fixed', tokenBudgets: [256, 512, 1024, 2048] }),
+  networks: networksSchema.default({
+    actor: { hidden: [64, 64], activation: 'tanh', layerNorm: false, gru: 0 },
+    critic: { hidden: [64, 64], activation: 'tanh', layerNorm: false, gru: 0 },
+    actorSharing: 'shared',
+    criticSharing: 'shared',
+    criticInput: 'global',
   }),
 });
 
 export type AgentsSpec = z.infer<typeof agentsSchema>;
+export type SchedulerPolicyName = (typeof SCHEDULER_POLICIES)[number];

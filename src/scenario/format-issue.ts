@@ -20,6 +20,8 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
         const found = input === undefined ? 'it is missing' : `got ${show(input)}`;
         return `${field} must be one of ${options.map(show).join(', ')}; ${found}`;
       }
+      // A union that states what it accepts says so in its message; zod's default does not.
+      if (!issue.message.startsWith('Invalid input')) return `${field} must be ${issue.message}${got}`;
       return `${field} does not match any allowed form${got}`;
     case 'invalid_value':
       return `${field} must be one of ${issue.values.map(show).join(', ')}${got}`;

@@ -54,7 +54,7 @@ describe('bad input gets one clear sentence and a non-zero exit', () => {
   it('unknown scheduler in the scenario', () =>
     expectOneSentence(
       ['simulate', scenarioWith('bad-policy', (s) => (s.agents.scheduler.policy = 'smart'))],
-      /agents\.scheduler\.policy must be one of .*lor.*got "smart"/,
+      /agents\.scheduler\.policy must be one of learned, random, round-robin, lor, jsq, p2c, or a list of them \(one per front-end\), got "smart"/,
     ));
 
   it('unknown scheduler on the command line', () =>

@@ -33,6 +33,12 @@ export class FifoReplica implements Replica {
     return this.queue.length;
   }
 
+  get queuedRequests(): number {
+    return this.queue.length > 0 ? this.queue.length - 1 : 0;
+  }
+
+  readonly kvUsage = 0;
+
   enqueue(request: Request): void {
     this.queue.pushBack(request);
     this.outstandingTokens += request.remainingTokens;

@@ -1,8 +1,10 @@
 import type { LlmReplicaSpec } from '../../scenario/cluster-schema.js';
 import { Deque } from '../core/deque.js';
+import { ScratchList } from '../core/scratch-list.js';
 import type { EventLoop } from '../core/event-loop.js';
 import { EventKind } from '../core/sim-event.js';
 import type { BatchPolicy } from './batching/batch-policy.js';
+import type { BudgetDecider } from './budget-decider.js';
 import type { Replica } from './replica.js';
 import { ReplicaStats } from './replica-stats.js';
 import type { Request } from './request.js';
@@ -30,7 +32,7 @@ export class LlmReplica implements Replica {
   /** Admitted requests holding KV blocks, in admission order. */
   readonly running: Request[] = [];
   /** The current iteration's requests; each one's `scheduledTokens` says how many tokens it runs. */
-  readonly batch: Request[] = [];
+  readonly batch = new ScratchList<Request>();
   batchPrefillTokens = 0;
   batchDecodeSeqs = 0;
   batchKvTokens = 0;
@@ -38,17 +40,24 @@ export class LlmReplica implements Replica {
   readonly blockSize: number;
   readonly totalBlocks: number;
   readonly maxBatchSize: number;
-  /** Default per-iteration token budget of the batch policy (prefill tokens, or Sarathi's chunk). */
-  readonly tokenBudget: number;
+  /**
+   * The batch policy's per-iteration token budget (prefill tokens, or Sarathi's
+   * chunk): the scenario's value unless an agent sets it.
+   */
+  tokenBudget: number;
   freeBlocks: number;
+  /** Prompt tokens still to prefill for the waiting requests. */
+  waitingTokens = 0;
+  /** When set, asked for the token budget of every iteration; it may defer to a pending agent decision. */
+  budgetDecider: BudgetDecider | null = null;
 
   private readonly watermarkBlocks: number;
   private busy = false;
   private iterationStart = 0;
   /** Set when forming the batch preempted someone: no new admissions in that iteration (as in vLLM). */
   private preemptedWhileForming = false;
-  private readonly firstTokens: Request[] = [];
-  private readonly finished: Request[] = [];
+  private readonly firstTokens = new ScratchList<Request>();
+  private readonly finished = new ScratchList<Request>();
 
   constructor(
     readonly index: number,
@@ -74,6 +83,19 @@ export class LlmReplica implements Replica {
     return this.totalBlocks - this.freeBlocks;
   }
 
+  get queuedRequests(): number {
+    return this.waiting.length;
+  }
+
+  get kvUsage(): number {
+    return this.usedBlocks / this.totalBlocks;
+  }
+
+  /** Arrival time of the longest-waiting queued request, or NaN. */
+  get oldestWaitingArrival(): number {
+    return this.waiting.at(0)?.arrivalTime ?? NaN;
+  }
+
   blocksFor(tokens: number): number {
     return Math.ceil(tokens / this.blockSize);
   }
@@ -86,6 +108,7 @@ export class LlmReplica implements Replica {
       return;
     }
     this.waiting.pushBack(request);
+    this.waitingTokens += request.prefillTarget;
     this.outstandingTokens += request.remainingTokens;
     this.stats.outstanding.set(this.loop.now, this.outstandingRequests);
     if (!this.busy) this.startIteration();
@@ -102,6 +125,7 @@ export class LlmReplica implements Replica {
   /** Moves the front waiting request into the running set, allocating blocks for its whole prefill. */
   admitNext(): Request {
     const request = this.waiting.popFront() as Request;
+    this.waitingTokens -= request.prefillTarget;
     const blocks = this.blocksFor(request.prefillTarget);
     this.freeBlocks -= blocks;
     request.blocks = blocks;
@@ -159,8 +183,8 @@ export class LlmReplica implements Replica {
     let gap = -1;
     let gapRun = 0;
     let tokens = 0;
-    for (let i = 0; i < this.batch.length; i++) {
-      const r = this.batch[i];
+    for (let i = 0; i < this.batch.size; i++) {
+      const r = this.batch.get(i);
       if (r.prefilled < r.prefillTarget) {
         r.prefilled += r.scheduledTokens;
         r.kvTokens += r.scheduledTokens;
@@ -189,7 +213,7 @@ export class LlmReplica implements Replica {
     if (gapRun > 0) gaps.record(gap, gapRun);
     this.outstandingTokens -= tokens;
     this.stats.generatedTokens += tokens;
-    if (this.finished.length > 0) this.removeFinished();
+    if (this.finished.size > 0) this.removeFinished();
     this.notifyTokenEvents();
     this.busy = false;
     if (this.outstandingRequests > 0) this.startIteration();
@@ -197,14 +221,34 @@ export class LlmReplica implements Replica {
   }
 
   private startIteration(): void {
-    this.batch.length = 0;
+    const decider = this.budgetDecider;
+    if (decider !== null) {
+      const budget = decider.chooseBudget(this);
+      if (budget < 0) {
+        this.busy = true; // deciding: no second iteration may start meanwhile
+        return;
+      }
+      this.tokenBudget = budget;
+    }
+    this.formAndRunBatch();
+  }
+
+  /** Continues a batch formation that waited for an agent's token-budget decision. */
+  resumeWithBudget(budget: number): void {
+    this.tokenBudget = budget;
+    this.formAndRunBatch();
+  }
+
+  private formAndRunBatch(): void {
+    this.busy = false;
+    this.batch.clear();
     this.batchPrefillTokens = 0;
     this.batchDecodeSeqs = 0;
     this.batchKvTokens = 0;
     this.preemptedWhileForming = false;
     this.policy.formBatch(this, this.tokenBudget);
     this.stats.kvUsage.set(this.loop.now, this.usedBlocks / this.totalBlocks);
-    if (this.batch.length === 0) return;
+    if (this.batch.size === 0) return;
     this.busy = true;
     this.iterationStart = this.loop.now;
     this.loop.schedule(this.iterationDuration(), EventKind.ReplicaStepDone, this.index);
@@ -222,6 +266,7 @@ export class LlmReplica implements Replica {
     this.stats.preemptions++;
     this.preemptedWhileForming = true;
     this.waiting.pushFront(victim);
+    this.waitingTokens += victim.prefillTarget;
     this.loop.notify(EventKind.RequestPreempted, this.index, victim);
   }
 
@@ -246,9 +291,9 @@ export class LlmReplica implements Replica {
   /** Token notifications go out once the replica's state is consistent again. */
   private notifyTokenEvents(): void {
     this.busy = true; // a subscriber that routes a request here must not start a second iteration
-    for (let i = 0; i < this.firstTokens.length; i++) this.loop.notify(EventKind.FirstToken, this.index, this.firstTokens[i]);
-    for (let i = 0; i < this.finished.length; i++) this.loop.notify(EventKind.RequestCompleted, this.index, this.finished[i]);
-    this.firstTokens.length = 0;
-    this.finished.length = 0;
+    for (let i = 0; i < this.firstTokens.size; i++) this.loop.notify(EventKind.FirstToken, this.index, this.firstTokens.get(i));
+    for (let i = 0; i < this.finished.size; i++) this.loop.notify(EventKind.RequestCompleted, this.index, this.finished.get(i));
+    this.firstTokens.clear();
+    this.finished.clear();
   }
 }

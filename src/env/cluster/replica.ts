@@ -11,6 +11,10 @@ export interface Replica {
   readonly outstandingRequests: number;
   /** Prefill and output tokens still to process for those requests. */
   readonly outstandingTokens: number;
+  /** Requests waiting to start (not yet admitted to a batch or to service). */
+  readonly queuedRequests: number;
+  /** Fraction of the KV cache in use now (0 for replicas without one). */
+  readonly kvUsage: number;
   readonly stats: ReplicaStats;
   /** Takes a request routed to this replica; starts work if idle. */
   enqueue(request: Request): void;

@@ -17,7 +17,7 @@ export const prefillFirst: BatchPolicy = {
       replica.addPrefill(request, request.prefillTarget);
       tokens += request.prefillTarget;
     }
-    if (replica.batch.length > 0) return;
+    if (replica.batch.size > 0) return;
     const running = replica.running;
     for (let i = 0; i < running.length; i++) {
       const request = running[i];

@@ -1,0 +1,71 @@
+import { produce } from 'immer';
+import { useBackend } from '../src/agents/backend.js';
+import { NetworkMap } from '../src/agents/network-map.js';
+import { Actor } from '../src/agents/networks/actor.js';
+import { makeEnv } from '../src/env/env-spec.js';
+import { Rng } from '../src/env/rng.js';
+import { ParallelCollector } from '../src/rollout/parallel-collector.js';
+import { loadScenario } from '../src/scenario/load.js';
+import type { BenchCase, Figure } from './harness.js';
+
+const COPIES = 64;
+const DECISIONS_PER_RUN = 50_000;
+
+/**
+ * Rollout throughput on the default scenario with its scheduler learned: a
+ * freshly initialized actor, 64 env copies split over one thread per core,
+ * critic values included. Median of 5 collections after a warm-up.
+ */
+async function rolloutFigures(): Promise<Figure[]> {
+  await useBackend('wasm');
+  const scenario = produce(loadScenario('scenarios/default.json'), (s) => {
+    s.agents.scheduler.policy = 'learned';
+  });
+  const env = makeEnv({ kind: 'cluster', scenario });
+  const networks = new NetworkMap(env.agents, env.stateSize, scenario.agents.networks, Rng.fromSeed(1));
+  const collector = await ParallelCollector.start(networks, { envSpec: { kind: 'cluster', scenario }, copies: COPIES });
+  const rounds = Math.ceil(DECISIONS_PER_RUN / COPIES);
+  await collector.collect(rounds);
+  const rates: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const start = performance.now();
+    const batch = await collector.collect(rounds);
+    rates.push(batch.decisions / ((performance.now() - start) / 1000));
+  }
+  const threads = collector.threads;
+  await collector.close();
+  networks.dispose();
+  rates.sort((a, b) => a - b);
+  return [
+    { name: 'rollout.decisionsPerSec', value: rates[2], unit: `decisions/s (median of 5, ${COPIES} copies, ${threads} threads)` },
+    { name: 'rollout.decisionsPerSec.min', value: rates[0], unit: 'decisions/s' },
+  ];
+}
+
+/** The actor of ../shared/peers/torch_ppo_step.py: 32-64-64-8, tanh. Median ms per call of Actor.act. */
+async function actorFigures(): Promise<Figure[]> {
+  await useBackend('wasm');
+  const actor = new Actor(32, 8, { hidden: [64, 64], activation: 'tanh', layerNorm: false, gru: 0 }, Rng.fromSeed(1));
+  const figures: Figure[] = [];
+  for (const batch of [1, 64]) {
+    const obs = Float32Array.from({ length: batch * 32 }, (_, i) => Math.sin(i));
+    const mask = new Uint8Array(batch * 8).fill(1);
+    const rngs = Array.from({ length: batch }, (_, i) => Rng.fromSeed(i));
+    for (let i = 0; i < 300; i++) actor.act(obs, mask, batch, 1, rngs);
+    const times: number[] = [];
+    for (let r = 0; r < 7; r++) {
+      const start = performance.now();
+      for (let i = 0; i < 300; i++) actor.act(obs, mask, batch, 1, rngs);
+      times.push((performance.now() - start) / 300);
+    }
+    times.sort((a, b) => a - b);
+    figures.push({ name: `actor.forward.b${batch}.ms`, value: times[3], unit: 'ms (forward, masked sampling, readback; median of 7x300)' });
+  }
+  actor.dispose();
+  return figures;
+}
+
+export const rolloutCases: BenchCase[] = [
+  { name: 'rollout', run: rolloutFigures },
+  { name: 'actor', run: actorFigures },
+];

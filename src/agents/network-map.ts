@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { AgentInfo } from '../env/multi-agent/contract.js';
+import type { Rng } from '../env/rng.js';
+import type { NetworksSpec } from '../scenario/networks-schema.js';
+import { Actor } from './networks/actor.js';
+import { Critic } from './networks/critic.js';
+
+/** A network and the agents that use it. */
+export interface Assigned<N> {
+  /** "actor/scheduler", "actor/replica/r2", "critic", "critic/scheduler", ... */
+  readonly name: string;
+  readonly network: N;
+  readonly agents: readonly number[];
+}
+
+/**
+ * Which actor and which critic each agent uses, from three settings:
+ * actors shared per role or independent per agent; critic shared or
+ * independent; critic input global (MAPPO: the state, so one shared critic
+ * serves every agent) or local (IPPO: the agent's own observation, so a shared
+ * critic is shared within a role). Each network's weights come from its own
+ * stream, named after it, so adding a network never changes another's.
+ */
+export class NetworkMap {
+  readonly actors: Assigned<Actor>[] = [];
+  readonly critics: Assigned<Critic>[] = [];
+  /** Agent index → index into `actors` / `critics`. */
+  readonly actorOf: Int32Array;
+  readonly criticOf: Int32Array;
+
+  constructor(
+    readonly agents: readonly AgentInfo[],
+    readonly stateSize: number,
+    readonly spec: NetworksSpec,
+    rng: Rng,
+  ) {
+    this.actorOf = new Int32Array(agents.length);
+    this.criticOf = new Int32Array(agents.length);
+    const actorGroups = group(agents, (a) => (spec.actorSharing === 'shared' ? `actor/${a.role}` : `actor/${a.id}`));
+    for (const [name, members] of actorGroups) {
+      const first = agents[members[0]];
+      for (const m of members) this.actorOf[m] = this.actors.length;
+      this.actors.push({ name, agents: members, network: new Actor(first.obsSize, first.actionCount, spec.actor, rng.derive(name)) });
+    }
+    const criticName = (a: AgentInfo): string => {
+      if (spec.criticSharing === 'independent') return `critic/${a.id}`;
+      return spec.criticInput === 'global' ? 'critic' : `critic/${a.role}`;
+    };
+    for (const [name, members] of group(agents, criticName)) {
+      const inputSize = spec.criticInput === 'global' ? stateSize : agents[members[0]].obsSize;
+      for (const m of members) this.criticOf[m] = this.critics.length;
+      this.critics.push({ name, agents: members, network: new Critic(inputSize, spec.critic, rng.derive(name)) });
+    }
+  }
+
+  actorFor(agent: number): Actor {
+    return this.actors[this.actorOf[agent]].network;
+  }
+
+  criticFor(agent: number): Critic {
+    return this.critics[this.criticOf[agent]].network;
+  }
+
+  /** Whether critics read the global state (true) or the agent's observation (false). */
+  get centralCritic(): boolean {
+    return this.spec.criticInput === 'global';
+  }
+
+  /** Every variable of every network, actors then critics, in a fixed order. */
+  get variables(): tf.Variable[] {
+    return [...this.actors.flatMap((a) => a.network.variables), ...this.critics.flatMap((c) => c.network.variables)];
+  }
+
+  /** All weights as one flat array (to copy networks into another thread). */
+  exportWeights(): Float32Array {
+    const vars = this.variables;
+    const out = new Float32Array(vars.reduce((n, v) => n + v.size, 0));
+    let offset = 0;
+    for (const v of vars) {
+      out.set(v.dataSync() as Float32Array, offset);
+      offset += v.size;
+    }
+    return out;
+  }
+
+  /** Overwrites all weights from `exportWeights` of an identically built map. */
+  importWeights(weights: Float32Array): void {
+    let offset = 0;
+    for (const v of this.variables) {
+      tf.tidy(() => v.assign(tf.tensor(weights.subarray(offset, offset + v.size), v.shape)));
+      offset += v.size;
+    }
+    if (offset !== weights.length) throw new Error(`importWeights: ${weights.length} values for ${offset} weights`);
+  }
+
+  dispose(): void {
+    for (const a of this.actors) a.network.dispose();
+    for (const c of this.critics) c.network.dispose();
+  }
+}
+
+/** Agents grouped by key, groups in order of first appearance. */
+function group(agents: readonly AgentInfo[], key: (a: AgentInfo) => string): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (const a of agents) {
+    const k = key(a);
+    const members = groups.get(k);
+    if (members === undefined) groups.set(k, [a.index]);
+    else members.push(a.index);
+  }
+  return groups;
+}

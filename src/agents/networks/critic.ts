@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../../env/rng.js';
+import type { NetworkSpec } from '../../scenario/networks-schema.js';
+import { GruLayer } from './gru.js';
+import { Dense, Mlp } from './mlp.js';
+
+/** Unit gain: the value head starts on the scale of the (normalised) returns it regresses. */
+const VALUE_HEAD_GAIN = 1;
+
+/**
+ * The value network V(x): MLP torso, optional GRU, linear head to one value.
+ * Its input is MAPPO's global state or IPPO's local observation; the network
+ * does not care which. Initial weights are drawn in order (torso, GRU, head)
+ * from `rng`, so give each network its own stream.
+ */
+export class Critic {
+  readonly torso: Mlp;
+  readonly gru: GruLayer | null;
+  readonly head: Dense;
+  readonly recurrent: boolean;
+  /** Width of the recurrent state; 0 for a feed-forward critic. */
+  readonly hiddenSize: number;
+  /** A private copy: the architecture is part of what saveNetwork writes. */
+  readonly spec: NetworkSpec;
+
+  constructor(
+    readonly inputSize: number,
+    spec: NetworkSpec,
+    rng: Rng,
+  ) {
+    this.spec = { ...spec, hidden: [...spec.hidden] };
+    this.torso = new Mlp(inputSize, this.spec, rng);
+    this.gru = spec.gru > 0 ? new GruLayer(this.torso.outputSize, spec.gru, rng) : null;
+    this.recurrent = this.gru !== null;
+    this.hiddenSize = this.gru?.units ?? 0;
+    this.head = new Dense(this.gru?.units ?? this.torso.outputSize, 1, VALUE_HEAD_GAIN, rng);
+  }
+
+  /**
+   * One step: x [B, in] → values [B], and for a recurrent critic the next state
+   * [B, H] from `hidden` (zeros when omitted). Call inside tf.tidy.
+   */
+  values(x: tf.Tensor2D, hidden?: tf.Tensor2D): { values: tf.Tensor1D; hidden?: tf.Tensor2D } {
+    const batch = x.shape[0];
+    const features = this.torso.apply(x);
+    if (this.gru === null) return { values: tf.reshape(this.head.apply(features), [batch]) };
+    const h = this.gru.step(features, hidden ?? tf.zeros([batch, this.hiddenSize]));
+    return { values: tf.reshape(this.head.apply(h), [batch]), hidden: h };
+  }
+
+  /**
+   * Values [B, T] for whole sequences. `h0` and `starts` (see GruLayer.sequence)
+   * only matter for a recurrent critic. Call inside tf.tidy.
+   */
+  valuesSequence(x: tf.Tensor3D, h0?: tf.Tensor2D, starts?: tf.Tensor2D): tf.Tensor2D {
+    const [batch, steps, inputSize] = x.shape;
+    const features = this.torso.apply(tf.reshape(x, [batch * steps, inputSize]));
+    if (this.gru === null) return tf.reshape(this.head.apply(features), [batch, steps]);
+    const { outputs } = this.gru.sequence(
+      tf.reshape(features, [batch, steps, this.torso.outputSize]),
+      h0 ?? tf.zeros([batch, this.hiddenSize]),
+      starts ?? tf.zeros([batch, steps]),
+    );
+    return tf.reshape(this.head.apply(tf.reshape(outputs, [batch * steps, this.hiddenSize])), [batch, steps]);
+  }
+
+  /**
+   * Rollout inference: values of `batch` row-major inputs with one forward pass
+   * and one readback. For a recurrent critic, `hidden` [batch, H] holds the
+   * states before these inputs (zeros when omitted) and is overwritten with the
+   * states after them, which keeps the rollout's buffers allocation-free.
+   */
+  evaluate(x: Float32Array, batch: number, hidden?: Float32Array): Float32Array {
+    const h = this.hiddenSize;
+    if (x.length !== batch * this.inputSize) throw new Error(`Critic.evaluate: ${x.length} input values for ${batch} rows of ${this.inputSize}`);
+    if (hidden !== undefined && hidden.length !== batch * h) throw new Error(`Critic.evaluate: ${hidden.length} hidden values for ${batch} rows of ${h}`);
+    const out = tf.tidy(() => {
+      const input = tf.tensor2d(x, [batch, this.inputSize]);
+      const state = this.recurrent && hidden !== undefined ? tf.tensor2d(hidden, [batch, h]) : undefined;
+      const step = this.values(input, state);
+      // Values and next state side by side, so a single readback serves both.
+      return step.hidden ? tf.concat([tf.reshape(step.values, [batch, 1]), step.hidden], 1) : step.values;
+    });
+    const data = out.dataSync() as Float32Array;
+    out.dispose();
+    if (!this.recurrent) return Float32Array.from(data);
+    const values = new Float32Array(batch);
+    for (let b = 0; b < batch; b++) {
+      values[b] = data[b * (h + 1)];
+      if (hidden !== undefined) hidden.set(data.subarray(b * (h + 1) + 1, (b + 1) * (h + 1)), b * h);
+    }
+    return values;
+  }
+
+  /** Torso, GRU, head: the order tfjs-format.ts writes them in. */
+  get variables(): tf.Variable[] {
+    return [...this.torso.variables, ...(this.gru?.variables ?? []), ...this.head.variables];
+  }
+
+  dispose(): void {
+    this.torso.dispose();
+    this.gru?.dispose();
+    this.head.dispose();
+  }
+}

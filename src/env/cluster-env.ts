@@ -1,0 +1,299 @@
+import { produce } from 'immer';
+import type { LlmReplicaSpec } from '../scenario/cluster-schema.js';
+import { schedulerPolicyOf, type Scenario } from '../scenario/scenario-schema.js';
+import { buildRewardTerms } from '../reward/build-reward.js';
+import { DEFERRED_BUDGET } from './cluster/budget-decider.js';
+import { LlmReplica } from './cluster/llm-replica.js';
+import type { Request } from './cluster/request.js';
+import { EventKind } from './core/sim-event.js';
+import { AgentLedger } from './multi-agent/agent-ledger.js';
+import type { AgentInfo, Decision, FinalOutcome, MultiAgentEnv, StepOutcome } from './multi-agent/contract.js';
+import { GlobalStateLayout } from './observations/global-state.js';
+import { REPLICA_FEATURES, replicaSpeeds, writeClusterView, type ReplicaSpeeds } from './observations/replica-features.js';
+import { REPLICA_OBSERVATION_SIZE, writeReplicaObservation } from './observations/replica-observation.js';
+import { schedulerObservationSize, writeSchedulerObservation } from './observations/scheduler-observation.js';
+import { Telemetry } from './observations/telemetry.js';
+import { HEURISTIC_ROUTERS, type HeuristicName } from './routing/registry.js';
+import { DEFERRED, type Router } from './routing/router.js';
+import { ServingSimulation } from './serving-simulation.js';
+
+/** Why an agent is being asked: a request to route, a batch to budget, or its timer. */
+type PendingKind = 'route' | 'budget' | 'timer';
+
+interface AgentSlot {
+  readonly info: AgentInfo;
+  /** Front-end index for schedulers, replica index for replica agents. */
+  readonly subject: number;
+  readonly obs: Float32Array;
+  readonly state: Float32Array;
+  readonly mask: Uint8Array;
+  readonly decision: { agent: number; obs: Float32Array; mask: Uint8Array; state: Float32Array; reward: number; elapsed: number; time: number };
+  pending: PendingKind | null;
+  /** The request awaiting this scheduler's choice. */
+  request: Request | null;
+}
+
+/**
+ * The serving cluster as a multi-agent environment. Learned schedulers decide
+ * when a request arrives at their front-end; learned replica agents decide the
+ * token budget when they form a batch (or on a timer). Heuristic agents stay
+ * inside the simulation and never surface. Rewards come from the scenario's
+ * reward terms, credited through a ledger that each decision settles.
+ */
+export class ClusterEnv implements MultiAgentEnv {
+  readonly agents: AgentInfo[] = [];
+  readonly stateSize: number;
+  private readonly slots: AgentSlot[] = [];
+  private readonly schedulerAgent: Int32Array;
+  private readonly replicaAgent: Int32Array;
+  private readonly speeds: ReplicaSpeeds;
+  private readonly layout: GlobalStateLayout;
+  private readonly budgets: readonly number[];
+  /** Every replica's features at the current instant, shared by all views built at that instant. */
+  private readonly clusterView: Float32Array;
+
+  private sim!: ServingSimulation;
+  private ledger!: AgentLedger;
+  private telemetry!: Telemetry;
+  /** Agents with a pending decision, in the order the world asked them. */
+  private pendingAgents: number[] = [];
+  private resolving: number[] = [];
+  private readonly decisions: Decision[] = [];
+  private heuristicRouters = new Map<HeuristicName, Router[]>();
+
+  constructor(readonly scenario: Scenario) {
+    const replicaTypes = scenario.cluster.replicas.flatMap((g) => Array<string>(g.count).fill(g.type));
+    const R = replicaTypes.length;
+    this.clusterView = new Float32Array(R * REPLICA_FEATURES);
+    this.schedulerAgent = new Int32Array(scenario.workload.frontends).fill(-1);
+    this.replicaAgent = new Int32Array(R).fill(-1);
+    this.speeds = replicaSpeeds(scenario.cluster);
+    this.budgets = scenario.agents.replica.tokenBudgets;
+    const infos: { id: string; role: string; subject: number; obsSize: number; actionCount: number }[] = [];
+    for (let f = 0; f < scenario.workload.frontends; f++) {
+      if (schedulerPolicyOf(scenario, f) !== 'learned') continue;
+      infos.push({ id: `scheduler/${f}`, role: 'scheduler', subject: f, obsSize: schedulerObservationSize(R), actionCount: R });
+    }
+    if (scenario.agents.replica.policy === 'learned') {
+      replicaTypes.forEach((type, r) => {
+        if (scenario.cluster.replicaTypes[type].model !== 'llm') return;
+        infos.push({ id: `replica/r${r}`, role: 'replica', subject: r, obsSize: REPLICA_OBSERVATION_SIZE, actionCount: this.budgets.length });
+      });
+    }
+    const maxObs = Math.max(0, ...infos.map((i) => i.obsSize));
+    this.layout = new GlobalStateLayout(R, infos.length, maxObs);
+    this.stateSize = this.layout.size;
+    infos.forEach((i, index) => {
+      const info: AgentInfo = { id: i.id, role: i.role, index, obsSize: i.obsSize, actionCount: i.actionCount };
+      if (i.role === 'scheduler') this.schedulerAgent[i.subject] = index;
+      else this.replicaAgent[i.subject] = index;
+      const obs = new Float32Array(i.obsSize);
+      const state = new Float32Array(this.stateSize);
+      const mask = new Uint8Array(i.actionCount).fill(1);
+      this.agents.push(info);
+      this.slots.push({
+        info,
+        subject: i.subject,
+        obs,
+        state,
+        mask,
+        decision: { agent: index, obs, mask, state, reward: 0, elapsed: 0, time: 0 },
+        pending: null,
+        request: null,
+      });
+    });
+  }
+
+  /** The running episode's simulation (for metrics and inspection). */
+  get simulation(): ServingSimulation {
+    return this.sim;
+  }
+
+  reset(seed: number): StepOutcome {
+    const scenario = produce(this.scenario, (s) => {
+      s.seed = seed;
+    });
+    this.pendingAgents = [];
+    for (const slot of this.slots) {
+      slot.pending = null;
+      slot.request = null;
+    }
+    this.heuristicRouters = new Map();
+    this.sim = new ServingSimulation(scenario, (f) => {
+      const agent = this.schedulerAgent[f];
+      return agent < 0 ? null : { route: (request) => this.ask(agent, 'route', request) };
+    });
+    const loop = this.sim.loop;
+    this.ledger = new AgentLedger(this.agents.length);
+    this.telemetry = new Telemetry(loop, scenario.workload.frontends, this.sim.cluster.replicas.length);
+    const ctx = {
+      loop,
+      replicas: this.sim.cluster.replicas,
+      schedulerAgent: (f: number) => this.schedulerAgent[f],
+      replicaAgent: (r: number) => this.replicaAgent[r],
+      credit: (agent: number, amount: number) => this.ledger.credit(agent, amount),
+    };
+    for (const term of buildRewardTerms(scenario.reward)) term.attach(ctx);
+    const every = scenario.agents.replica.decideEvery;
+    for (const slot of this.slots) {
+      if (slot.info.role !== 'replica') continue;
+      const replica = this.sim.cluster.replicas[slot.subject] as LlmReplica;
+      if (every === undefined) {
+        replica.budgetDecider = { chooseBudget: () => this.ask(slot.info.index, 'budget', null) };
+      } else {
+        loop.scheduleAt(0, EventKind.Timer, slot.info.index);
+      }
+    }
+    loop.on(EventKind.Timer).subscribe((ev) => this.ask(ev.target, 'timer', null));
+    return this.advance();
+  }
+
+  step(actions: ArrayLike<number>): StepOutcome {
+    if (actions.length !== this.pendingAgents.length) {
+      throw new Error(`step expects ${this.pendingAgents.length} actions (one per pending decision), got ${actions.length}`);
+    }
+    // Validate everything before changing anything, so a bad call leaves the episode intact.
+    this.pendingAgents.forEach((agent, i) => checkAction(this.slots[agent], actions[i]));
+    // Swap buffers: resolving an action may raise new decisions (a routed request
+    // makes an idle replica agent form a batch).
+    const resolving = this.pendingAgents;
+    this.pendingAgents = this.resolving;
+    this.pendingAgents.length = 0;
+    this.resolving = resolving;
+    for (let i = 0; i < resolving.length; i++) this.resolve(this.slots[resolving[i]], actions[i]);
+    return this.advance();
+  }
+
+  /** Serving figures of the episode so far: throughput and end-to-end latency, in seconds. */
+  summary(): Record<string, number> {
+    const r = this.sim.report();
+    return {
+      requestsCompleted: r.requests.completed,
+      throughputRps: r.throughput.requestsPerSec,
+      e2eMean: r.latency.e2e.mean,
+      e2eP99: r.latency.e2e.p99,
+      ttftP99: r.latency.ttft.p99,
+      tbtP99: r.latency.tbt.p99,
+    };
+  }
+
+  /**
+   * The actions the named heuristic would take for the pending decisions: a
+   * heuristic agent behind the same interface as a learned one. Schedulers route
+   * as the heuristic router of their front-end would (with its own random
+   * stream, as in `simulate`); replica agents keep their type's own budget.
+   */
+  heuristicActions(name: HeuristicName): Int32Array {
+    let routers = this.heuristicRouters.get(name);
+    if (routers === undefined) {
+      routers = Array.from({ length: this.scenario.workload.frontends }, (_, f) =>
+        HEURISTIC_ROUTERS[name](this.sim.rng.derive(`router/${f}`)),
+      );
+      this.heuristicRouters.set(name, routers);
+    }
+    const out = new Int32Array(this.pendingAgents.length);
+    this.pendingAgents.forEach((agent, i) => {
+      const slot = this.slots[agent];
+      if (slot.pending === 'route') {
+        out[i] = (routers as Router[])[slot.subject].route(slot.request as Request, this.sim.cluster.replicas);
+      } else {
+        const own = (this.sim.cluster.replicas[slot.subject] as LlmReplica).spec as LlmReplicaSpec;
+        const budget = own.batching.kind === 'vllm' ? own.batching.maxBatchTokens : own.batching.chunkSize;
+        out[i] = nearestIndex(this.budgets, budget);
+      }
+    });
+    return out;
+  }
+
+  /** Registers a pending decision and pauses the loop; returns the deferral marker for the caller. */
+  private ask(agent: number, kind: PendingKind, request: Request | null): number {
+    const slot = this.slots[agent];
+    if (slot.pending !== null) throw new Error(`agent ${slot.info.id} already has a pending decision`);
+    slot.pending = kind;
+    slot.request = request;
+    this.pendingAgents.push(agent);
+    this.sim.loop.pause();
+    return kind === 'route' ? DEFERRED : DEFERRED_BUDGET;
+  }
+
+  private resolve(slot: AgentSlot, action: number): void {
+    const kind = slot.pending;
+    const request = slot.request;
+    slot.pending = null;
+    slot.request = null;
+    const replicas = this.sim.cluster.replicas;
+    if (kind === 'route') {
+      this.sim.cluster.dispatch(request as Request, action);
+    } else if (kind === 'budget') {
+      (replicas[slot.subject] as LlmReplica).resumeWithBudget(this.budgets[action]);
+    } else {
+      (replicas[slot.subject] as LlmReplica).tokenBudget = this.budgets[action];
+      const every = this.scenario.agents.replica.decideEvery as number;
+      const next = this.sim.loop.now + every;
+      // Timers stop with the arrivals, so a draining episode can end.
+      if (next <= this.scenario.horizon) this.sim.loop.scheduleAt(next, EventKind.Timer, slot.info.index);
+    }
+  }
+
+  private advance(): StepOutcome {
+    while (this.pendingAgents.length === 0) {
+      const outcome = this.sim.advance();
+      if (outcome === 'paused') continue;
+      return { decisions: [], ended: outcome === 'drained' ? 'done' : 'truncated', final: this.finals() };
+    }
+    const now = this.sim.loop.now;
+    this.decisions.length = 0;
+    writeClusterView(this.clusterView, this.sim.cluster.replicas, this.speeds, this.telemetry);
+    for (const agent of this.pendingAgents) {
+      const slot = this.slots[agent];
+      this.observe(slot, slot.request);
+      const d = slot.decision;
+      d.reward = this.ledger.takeReward(agent);
+      d.elapsed = this.ledger.takeElapsed(agent, now);
+      d.time = now;
+      this.decisions.push(d);
+    }
+    return { decisions: this.decisions, ended: null, final: [] };
+  }
+
+  private finals(): FinalOutcome[] {
+    const now = this.sim.loop.now;
+    writeClusterView(this.clusterView, this.sim.cluster.replicas, this.speeds, this.telemetry);
+    return this.slots.map((slot) => {
+      this.observe(slot, null);
+      return {
+        agent: slot.info.index,
+        reward: this.ledger.takeReward(slot.info.index),
+        elapsed: this.ledger.takeElapsed(slot.info.index, now),
+        obs: slot.obs,
+        state: slot.state,
+      };
+    });
+  }
+
+  /** Writes the agent's observation and global state as the world stands now (after writeClusterView). */
+  private observe(slot: AgentSlot, request: Request | null): void {
+    const replicas = this.sim.cluster.replicas;
+    const now = this.sim.loop.now;
+    if (slot.info.role === 'scheduler') {
+      writeSchedulerObservation(slot.obs, this.clusterView, request, slot.subject, this.telemetry);
+    } else {
+      const replica = replicas[slot.subject] as LlmReplica;
+      const fraction = replica.tokenBudget / this.budgets[this.budgets.length - 1];
+      writeReplicaObservation(slot.obs, replica, now, fraction, replicas, this.speeds);
+    }
+    this.layout.write(slot.state, slot.info.index, slot.obs, this.clusterView, replicas, this.telemetry, now, this.scenario.horizon);
+  }
+}
+
+function checkAction(slot: AgentSlot, action: number): void {
+  if (!Number.isInteger(action) || action < 0 || action >= slot.info.actionCount || slot.mask[action] === 0) {
+    throw new Error(`agent ${slot.info.id} got action ${action}, which is outside its ${slot.info.actionCount} actions or masked`);
+  }
+}
+
+function nearestIndex(values: readonly number[], target: number): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (Math.abs(values[i] - target) < Math.abs(values[best] - target)) best = i;
+  return best;
+}

@@ -1,0 +1,24 @@
+import type { RolloutBatch } from './rollout-collector.js';
+import { TrajectoryTable } from './trajectory-table.js';
+
+/**
+ * Joins batches collected by shards that own consecutive ranges of env copies,
+ * given in range order: the result is grouped by copy, exactly as if one
+ * collector had run every copy.
+ */
+export function mergeBatches(batches: readonly RolloutBatch[]): RolloutBatch {
+  if (batches.length === 1) return batches[0];
+  const first = batches[0];
+  const tables = first.tables.map((t) => {
+    const merged = new TrajectoryTable(t.role, t.obsSize, t.actionCount, t.stateSize, t.actorHiddenSize, t.criticHiddenSize);
+    for (const b of batches) merged.append(b.tables[first.tables.indexOf(t)]);
+    return merged;
+  });
+  return {
+    tables,
+    tableOf: first.tableOf,
+    steps: batches.reduce((n, b) => n + b.steps, 0),
+    decisions: batches.reduce((n, b) => n + b.decisions, 0),
+    episodes: batches.flatMap((b) => b.episodes),
+  };
+}

@@ -1,0 +1,133 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { BackendName } from '../agents/backend.js';
+import type { NetworkMap } from '../agents/network-map.js';
+import { makeEnv, type EnvSpec } from '../env/env-spec.js';
+import { mergeBatches } from './merge-batches.js';
+import { RolloutCollector, type EpisodeRecord, type RolloutBatch } from './rollout-collector.js';
+import { TrajectoryTable, type TableMessage } from './trajectory-table.js';
+import type { WorkerInit, WorkerRequest } from './rollout-worker.js';
+
+export interface ParallelCollectorOptions {
+  envSpec: EnvSpec;
+  /** Env copies in all. */
+  copies: number;
+  /** Threads sharing the copies, this one included (default: one per core, at most the copies). */
+  threads?: number;
+  baseSeed?: number;
+  backend?: BackendName;
+}
+
+type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'error'; message: string; stack?: string }
+  | { type: 'batch'; tables: TableMessage[]; steps: number; decisions: number; episodes: EpisodeRecord[] };
+
+/**
+ * Rollouts on every core: the copies are split into consecutive ranges, the
+ * first run here and each other one in a worker thread with its own copy of
+ * the networks, refreshed from `networks` before every collection. Each copy's
+ * trajectory depends only on its seeds and the weights, and the merged batch is
+ * grouped by copy, so the batch is the same for any number of threads.
+ */
+export class ParallelCollector {
+  private constructor(
+    private readonly local: RolloutCollector,
+    private readonly workers: Worker[],
+    private readonly networks: NetworkMap,
+  ) {}
+
+  static async start(networks: NetworkMap, o: ParallelCollectorOptions): Promise<ParallelCollector> {
+    const threads = Math.max(1, Math.min(o.threads ?? availableParallelism(), o.copies));
+    const ranges = splitRange(o.copies, threads);
+    const baseSeed = o.baseSeed ?? 1;
+    const envs = ranges[0].map(() => makeEnv(o.envSpec));
+    const local = new RolloutCollector(envs, networks, { envIds: ranges[0], totalCopies: o.copies, baseSeed });
+    const workers = await Promise.all(
+      ranges.slice(1).map((envIds) =>
+        spawn({ envSpec: o.envSpec, envIds, totalCopies: o.copies, baseSeed, networks: networks.spec, backend: o.backend ?? 'wasm' }),
+      ),
+    );
+    return new ParallelCollector(local, workers, networks);
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /** Every copy takes `rounds` steps (see RolloutCollector.collect). */
+  async collect(rounds: number, temperature = 1): Promise<RolloutBatch> {
+    const weights = this.workers.length > 0 ? this.networks.exportWeights() : new Float32Array(0);
+    const remote = this.workers.map((w) => request(w, { type: 'collect', rounds, temperature, weights }));
+    const mine = this.local.collect(rounds, temperature);
+    const theirs = await Promise.all(remote);
+    return mergeBatches([
+      mine,
+      ...theirs.map((r) => ({
+        tables: r.tables.map((t) => TrajectoryTable.fromMessage(t)),
+        tableOf: mine.tableOf,
+        steps: r.steps,
+        decisions: r.decisions,
+        episodes: r.episodes,
+      })),
+    ]);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.once('exit', () => resolve());
+            w.postMessage({ type: 'close' } satisfies WorkerRequest);
+          }),
+      ),
+    );
+  }
+}
+
+/** [0..n) split into `parts` consecutive ranges as even as possible. */
+function splitRange(n: number, parts: number): number[][] {
+  return Array.from({ length: parts }, (_, p) => {
+    const from = Math.floor((p * n) / parts);
+    const to = Math.floor(((p + 1) * n) / parts);
+    return Array.from({ length: to - from }, (_, i) => from + i);
+  });
+}
+
+/**
+ * Starts a rollout worker. Built code runs rollout-worker.js directly. From
+ * TypeScript sources (tests, development) a small bootstrap registers tsx's
+ * loader first: on Node 20, loader flags in a worker's execArgv do not apply to
+ * the worker's own entry module.
+ */
+function spawn(init: WorkerInit): Promise<Worker> {
+  const worker = import.meta.url.endsWith('.ts')
+    ? new Worker(
+        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./rollout-worker.ts', import.meta.url).href)}); })`,
+        { eval: true, workerData: init },
+      )
+    : new Worker(new URL('./rollout-worker.js', import.meta.url), { workerData: init });
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: WorkerReply): void => {
+      worker.off('error', reject);
+      if (m.type === 'ready') resolve(worker);
+      else reject(new Error(m.type === 'error' ? `rollout worker failed to start: ${m.message}` : 'rollout worker sent an unexpected message'));
+    };
+    worker.once('message', onMessage);
+    worker.once('error', reject);
+  });
+}
+
+function request(worker: Worker, msg: WorkerRequest): Promise<Extract<WorkerReply, { type: 'batch' }>> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => reject(e);
+    worker.once('error', onError);
+    worker.once('message', (m: WorkerReply) => {
+      worker.off('error', onError);
+      if (m.type === 'batch') resolve(m);
+      else reject(new Error(m.type === 'error' ? `rollout worker: ${m.message}` : 'rollout worker sent an unexpected message'));
+    });
+    worker.postMessage(msg);
+  });
+}

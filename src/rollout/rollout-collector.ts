@@ -1,0 +1,356 @@
+import type { NetworkMap } from '../agents/network-map.js';
+import type { Decision, MultiAgentEnv, StepOutcome } from '../env/multi-agent/contract.js';
+import { Rng } from '../env/rng.js';
+import { RowKind, TrajectoryTable } from './trajectory-table.js';
+
+/** An episode that ended during a collection. */
+export interface EpisodeRecord {
+  readonly env: number;
+  readonly seed: number;
+  readonly ended: 'done' | 'truncated';
+  readonly decisions: number;
+  /** Sum of every agent's reward over the episode. */
+  readonly reward: number;
+  /** The environment's own figures for the episode (e.g. latency percentiles). */
+  readonly summary: Record<string, number>;
+}
+
+/** What one collection produced, for the learner. */
+export interface RolloutBatch {
+  /** One table per role, in the order roles first appear among the agents; rows grouped by env copy. */
+  readonly tables: readonly TrajectoryTable[];
+  /** Agent index → index into `tables`. */
+  readonly tableOf: Int32Array;
+  /** Rows that train (kind Step), over all tables. */
+  readonly steps: number;
+  readonly decisions: number;
+  readonly episodes: readonly EpisodeRecord[];
+}
+
+export interface CollectorOptions {
+  /** First seed: episode k of copy i gets seed baseSeed + k * totalCopies + i. */
+  baseSeed?: number;
+  /** Global indices of these copies when several collectors share the work (default 0..N-1). */
+  envIds?: readonly number[];
+  /** Copies in all collectors together (default N). */
+  totalCopies?: number;
+}
+
+interface EnvState {
+  outcome: StepOutcome | null;
+  episode: number;
+  seed: number;
+  /** Draws this copy's actions, so its trajectory does not depend on the other copies. */
+  rng: Rng;
+  /** This copy's rows, one table per role, reused from collection to collection. */
+  readonly segments: TrajectoryTable[];
+  /** Per agent: the row (in its role's segment) of its latest decision while its reward still accrues, else -1. */
+  readonly open: Int32Array;
+  /** Per pending decision: the row written for it. */
+  readonly rows: Int32Array;
+  /** Per pending decision count: a reusable action array of that length. */
+  readonly actions: Int32Array[];
+  readonly actorHidden: Float32Array[];
+  readonly criticHidden: Float32Array[];
+  decisions: number;
+  reward: number;
+}
+
+/** The pending decisions gathered for one actor's forward pass. */
+interface ActorSlots {
+  count: number;
+  env: Int32Array;
+  index: Int32Array;
+  decision: Decision[];
+  obs: Float32Array;
+  mask: Uint8Array;
+  hidden: Float32Array;
+  rngs: Rng[];
+}
+
+/**
+ * Runs N copies of an environment to their pending decisions and steps them
+ * together. All pending decisions that use the same actor go through one
+ * batched forward pass; each copy samples from its own generator (derived from
+ * its episode seed), so a copy's trajectory is the same whether it runs alone
+ * or in a vector. Feed-forward critics evaluate every row in one batched pass
+ * at the end; recurrent ones step along with the actors.
+ *
+ * A decision's reward becomes known only at its agent's next decision, so the
+ * last decision of each agent stays open across collections: it bootstraps the
+ * value of the step before it now, and trains in the next batch.
+ */
+export class RolloutCollector {
+  private readonly states: EnvState[];
+  private readonly tableOf: Int32Array;
+  private readonly roles: string[];
+  private readonly envIds: readonly number[];
+  private readonly baseSeed: number;
+  private readonly totalCopies: number;
+  private readonly slots: ActorSlots[];
+
+  constructor(
+    readonly envs: readonly MultiAgentEnv[],
+    readonly networks: NetworkMap,
+    options: CollectorOptions = {},
+  ) {
+    this.baseSeed = options.baseSeed ?? 1;
+    this.envIds = options.envIds ?? envs.map((_, i) => i);
+    this.totalCopies = options.totalCopies ?? envs.length;
+    const agents = envs[0].agents;
+    this.roles = [...new Set(agents.map((a) => a.role))];
+    this.tableOf = Int32Array.from(agents, (a) => this.roles.indexOf(a.role));
+    this.slots = networks.actors.map(({ network: actor, agents: members }) => {
+      const max = envs.length * members.length;
+      return {
+        count: 0,
+        env: new Int32Array(max),
+        index: new Int32Array(max),
+        decision: new Array<Decision>(max),
+        obs: new Float32Array(max * actor.obsSize),
+        mask: new Uint8Array(max * actor.actionCount),
+        hidden: new Float32Array(max * actor.hiddenSize),
+        rngs: new Array<Rng>(max),
+      };
+    });
+    this.states = envs.map(() => ({
+      outcome: null,
+      episode: -1,
+      seed: 0,
+      rng: Rng.fromSeed(0),
+      segments: this.emptyTables(),
+      open: new Int32Array(agents.length).fill(-1),
+      rows: new Int32Array(agents.length),
+      actions: Array.from({ length: agents.length + 1 }, (_, n) => new Int32Array(n)),
+      actorHidden: agents.map((a) => new Float32Array(networks.actorFor(a.index).hiddenSize)),
+      criticHidden: agents.map((a) => new Float32Array(networks.criticFor(a.index).hiddenSize)),
+      decisions: 0,
+      reward: 0,
+    }));
+  }
+
+  /**
+   * Steps every copy `rounds` times (a round resolves all of that copy's pending
+   * decisions), as PPO's num_envs x num_steps rollout; `temperature` tempers
+   * sampling. The batch depends only on the seeds and the weights: rows come
+   * out grouped by copy, whatever the number of copies running alongside.
+   */
+  collect(rounds: number, temperature = 1): RolloutBatch {
+    for (const st of this.states) this.keepOnlyOpenRows(st);
+    const episodes: EpisodeRecord[] = [];
+    let steps = 0;
+    let decisions = 0;
+    for (let round = 0; round < rounds; round++) {
+      for (let e = 0; e < this.envs.length; e++) steps += this.ensureRunning(e, episodes);
+      this.forwardActors(temperature);
+      for (let e = 0; e < this.envs.length; e++) {
+        const st = this.states[e];
+        const pending = (st.outcome as StepOutcome).decisions;
+        const actions = st.actions[pending.length];
+        for (let j = 0; j < pending.length; j++) {
+          const d = pending[j];
+          const row = st.rows[j];
+          actions[j] = st.segments[this.tableOf[d.agent]].action[row];
+          steps += this.closeOpen(st, d.agent, row, d.reward, d.elapsed);
+          st.open[d.agent] = row;
+          st.reward += d.reward;
+        }
+        decisions += pending.length;
+        st.decisions += pending.length;
+        st.outcome = this.envs[e].step(actions);
+      }
+    }
+    // Episodes that ended on the last step are closed now, so their rewards are in this batch.
+    for (let e = 0; e < this.envs.length; e++) if (this.states[e].outcome?.ended) steps += this.finishEpisode(e, episodes);
+    const tables = this.concatenateSegments();
+    this.evaluateCritics(tables);
+    episodes.sort((a, b) => a.env - b.env || a.seed - b.seed);
+    return { tables, tableOf: this.tableOf, steps, decisions, episodes };
+  }
+
+  /** Starts a new episode if the copy has none running; returns the steps closed by ending one. */
+  private ensureRunning(e: number, episodes: EpisodeRecord[]): number {
+    const st = this.states[e];
+    let steps = 0;
+    for (let empty = 0; st.outcome === null || st.outcome.ended !== null; empty++) {
+      if (empty > 100) throw new Error(`environment ${e} keeps ending episodes without a single decision`);
+      if (st.outcome !== null) steps += this.finishEpisode(e, episodes);
+      st.episode++;
+      st.seed = this.baseSeed + st.episode * this.totalCopies + this.envIds[e];
+      st.rng = Rng.fromSeed(st.seed).derive('policy');
+      st.decisions = 0;
+      st.reward = 0;
+      for (const h of st.actorHidden) h.fill(0);
+      for (const h of st.criticHidden) h.fill(0);
+      st.outcome = this.envs[e].reset(st.seed);
+    }
+    return steps;
+  }
+
+  /** Closes every agent's last transition with its final reward; returns the steps closed. */
+  private finishEpisode(e: number, episodes: EpisodeRecord[]): number {
+    const st = this.states[e];
+    const outcome = st.outcome as StepOutcome;
+    if (outcome.ended === null) return 0;
+    let steps = 0;
+    for (const f of outcome.final) {
+      st.reward += f.reward;
+      if (st.open[f.agent] < 0) continue;
+      let next = -1;
+      if (outcome.ended === 'truncated') {
+        const table = st.segments[this.tableOf[f.agent]];
+        next = table.push(RowKind.Bootstrap, this.envIds[e], f.agent, NaN);
+        table.obs.set(f.obs, next * table.obsSize);
+        table.state.set(f.state, next * table.stateSize);
+        table.criticHidden.set(st.criticHidden[f.agent], next * table.criticHiddenSize);
+        this.evaluateOnline(f.agent, table, next, st);
+      }
+      steps += this.closeOpen(st, f.agent, next, f.reward, f.elapsed);
+      st.open[f.agent] = -1;
+    }
+    episodes.push({
+      env: this.envIds[e],
+      seed: st.seed,
+      ended: outcome.ended,
+      decisions: st.decisions,
+      reward: st.reward,
+      summary: this.envs[e].summary?.() ?? {},
+    });
+    st.outcome = null;
+    return steps;
+  }
+
+  /** Gives the agent's open row its reward and successor, making it a Step; returns 1 if there was one. */
+  private closeOpen(st: EnvState, agent: number, next: number, reward: number, elapsed: number): number {
+    const open = st.open[agent];
+    if (open < 0) return 0;
+    const table = st.segments[this.tableOf[agent]];
+    table.reward[open] = reward;
+    table.elapsed[open] = elapsed;
+    table.next[open] = next;
+    table.kind[open] = RowKind.Step;
+    return 1;
+  }
+
+  /** One batched forward pass per actor over every pending decision that uses it; writes new Open rows. */
+  private forwardActors(temperature: number): void {
+    for (const s of this.slots) s.count = 0;
+    for (let e = 0; e < this.envs.length; e++) {
+      const st = this.states[e];
+      const pending = (st.outcome as StepOutcome).decisions;
+      for (let j = 0; j < pending.length; j++) {
+        const d = pending[j];
+        const actor = this.networks.actorFor(d.agent);
+        const s = this.slots[this.networks.actorOf[d.agent]];
+        const i = s.count++;
+        s.env[i] = e;
+        s.index[i] = j;
+        s.decision[i] = d;
+        s.obs.set(d.obs, i * actor.obsSize);
+        s.mask.set(d.mask, i * actor.actionCount);
+        if (actor.recurrent) s.hidden.set(st.actorHidden[d.agent], i * actor.hiddenSize);
+        s.rngs[i] = st.rng;
+      }
+    }
+    this.networks.actors.forEach(({ network: actor }, k) => {
+      const s = this.slots[k];
+      const n = s.count;
+      if (n === 0) return;
+      const out = actor.act(
+        s.obs.subarray(0, n * actor.obsSize),
+        s.mask.subarray(0, n * actor.actionCount),
+        n,
+        temperature,
+        s.rngs.slice(0, n),
+        actor.recurrent ? s.hidden.subarray(0, n * actor.hiddenSize) : undefined,
+      );
+      for (let i = 0; i < n; i++) {
+        const d = s.decision[i];
+        const st = this.states[s.env[i]];
+        const table = st.segments[this.tableOf[d.agent]];
+        const row = table.push(RowKind.Open, this.envIds[s.env[i]], d.agent, d.time);
+        table.obs.set(d.obs, row * table.obsSize);
+        table.mask.set(d.mask, row * table.actionCount);
+        table.state.set(d.state, row * table.stateSize);
+        if (actor.recurrent) table.actorHidden.set(st.actorHidden[d.agent], row * table.actorHiddenSize);
+        table.criticHidden.set(st.criticHidden[d.agent], row * table.criticHiddenSize);
+        table.action[row] = out.actions[i];
+        table.logProb[row] = out.logProbs[i];
+        table.temperature[row] = temperature;
+        if (out.hidden) st.actorHidden[d.agent].set(out.hidden.subarray(i * actor.hiddenSize, (i + 1) * actor.hiddenSize));
+        this.evaluateOnline(d.agent, table, row, st);
+        st.rows[s.index[i]] = row;
+      }
+    });
+  }
+
+  /** A recurrent critic must see every step in order, so it is evaluated as the rollout goes. */
+  private evaluateOnline(agent: number, table: TrajectoryTable, row: number, st: EnvState): void {
+    const critic = this.networks.criticFor(agent);
+    if (!critic.recurrent) return;
+    const input = this.networks.centralCritic
+      ? table.state.subarray(row * table.stateSize, (row + 1) * table.stateSize)
+      : table.obs.subarray(row * table.obsSize, (row + 1) * table.obsSize);
+    table.value[row] = critic.evaluate(input, 1, st.criticHidden[agent])[0];
+  }
+
+  /** Values of every row for feed-forward critics: one batched pass per critic. */
+  private evaluateCritics(tables: readonly TrajectoryTable[]): void {
+    for (const { network: critic, agents } of this.networks.critics) {
+      if (critic.recurrent) continue;
+      const members = new Set(agents);
+      for (const table of tables) {
+        const rows: number[] = [];
+        for (let i = 0; i < table.length; i++) if (members.has(table.agent[i])) rows.push(i);
+        if (rows.length === 0) continue;
+        const width = this.networks.centralCritic ? table.stateSize : table.obsSize;
+        const source = this.networks.centralCritic ? table.state : table.obs;
+        const input = rows.length === table.length ? source.subarray(0, rows.length * width) : new Float32Array(rows.length * width);
+        if (input.buffer !== source.buffer) {
+          rows.forEach((r, i) => {
+            for (let k = 0; k < width; k++) input[i * width + k] = source[r * width + k];
+          });
+        }
+        const values = critic.evaluate(input, rows.length);
+        rows.forEach((r, i) => (table.value[r] = values[i]));
+      }
+    }
+  }
+
+  /** The batch: per role, every copy's segment in copy order (bulk copies, links shifted). */
+  private concatenateSegments(): TrajectoryTable[] {
+    return this.roles.map((_, r) => {
+      const out = this.emptyTables()[r];
+      out.reserve(this.states.reduce((n, st) => n + st.segments[r].length, 0));
+      for (const st of this.states) out.append(st.segments[r]);
+      return out;
+    });
+  }
+
+  /** Empties a copy's segments except the decisions still open, which move to the front. */
+  private keepOnlyOpenRows(st: EnvState): void {
+    st.segments.forEach((segment, r) => {
+      const agents: number[] = [];
+      st.open.forEach((row, agent) => {
+        if (row >= 0 && this.tableOf[agent] === r) agents.push(agent);
+      });
+      const kept = segment.keepRows(agents.map((a) => st.open[a]));
+      agents.forEach((a, i) => (st.open[a] = kept[i]));
+    });
+  }
+
+  private emptyTables(): TrajectoryTable[] {
+    const agents = this.envs[0].agents;
+    return this.roles.map((role) => {
+      const a = agents.find((x) => x.role === role) as (typeof agents)[number];
+      return new TrajectoryTable(
+        role,
+        a.obsSize,
+        a.actionCount,
+        this.envs[0].stateSize,
+        this.networks.actorFor(a.index).hiddenSize,
+        this.networks.criticFor(a.index).hiddenSize,
+      );
+    });
+  }
+}

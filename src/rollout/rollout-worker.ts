@@ -1,0 +1,56 @@
+/**
+ * A worker thread that runs a shard of the env copies: it builds its own
+ * environments and networks, takes the learner's current weights with every
+ * collection request, and posts back its trajectory tables.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { useBackend, type BackendName } from '../agents/backend.js';
+import { NetworkMap } from '../agents/network-map.js';
+import { makeEnv, type EnvSpec } from '../env/env-spec.js';
+import { Rng } from '../env/rng.js';
+import type { NetworksSpec } from '../scenario/networks-schema.js';
+import { RolloutCollector } from './rollout-collector.js';
+
+export interface WorkerInit {
+  envSpec: EnvSpec;
+  envIds: number[];
+  totalCopies: number;
+  baseSeed: number;
+  networks: NetworksSpec;
+  backend: BackendName;
+}
+
+export type WorkerRequest = { type: 'collect'; rounds: number; temperature: number; weights: Float32Array } | { type: 'close' };
+
+const port = parentPort;
+if (port === null) throw new Error('rollout-worker.ts must run in a worker thread');
+
+const init = workerData as WorkerInit;
+try {
+  await useBackend(init.backend);
+  const envs = init.envIds.map(() => makeEnv(init.envSpec));
+  // The initial weights do not matter: the first request overwrites them.
+  const networks = new NetworkMap(envs[0].agents, envs[0].stateSize, init.networks, Rng.fromSeed(0));
+  const collector = new RolloutCollector(envs, networks, { envIds: init.envIds, totalCopies: init.totalCopies, baseSeed: init.baseSeed });
+  port.on('message', (msg: WorkerRequest) => {
+    if (msg.type === 'close') {
+      networks.dispose();
+      port.close();
+      return;
+    }
+    try {
+      networks.importWeights(msg.weights);
+      const batch = collector.collect(msg.rounds, msg.temperature);
+      const tables = batch.tables.map((t) => t.toMessage());
+      port.postMessage(
+        { type: 'batch', tables, steps: batch.steps, decisions: batch.decisions, episodes: batch.episodes },
+        tables.flatMap((t) => Object.values(t.columns).map((c) => c.buffer as ArrayBuffer)),
+      );
+    } catch (e) {
+      port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack });
+    }
+  });
+  port.postMessage({ type: 'ready' });
+} catch (e) {
+  port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack });
+}

@@ -1,0 +1,206 @@
+/** What a row of a trajectory table is. */
+export const RowKind = {
+  /** A decision whose reward is known: trains the actor and the critic. */
+  Step: 0,
+  /** A decision whose reward is still accruing (its agent has not decided again yet): only its value is used, to bootstrap the step before it; it moves to the next rollout. */
+  Open: 1,
+  /** Where a truncated episode left an agent: only its value is used, to bootstrap the agent's last step. */
+  Bootstrap: 2,
+} as const;
+export type RowKind = (typeof RowKind)[keyof typeof RowKind];
+
+type ColumnArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+type ColumnName =
+  | 'env'
+  | 'agent'
+  | 'kind'
+  | 'time'
+  | 'obs'
+  | 'mask'
+  | 'state'
+  | 'action'
+  | 'logProb'
+  | 'temperature'
+  | 'value'
+  | 'reward'
+  | 'elapsed'
+  | 'next'
+  | 'actorHidden'
+  | 'criticHidden';
+
+/** A table in a form that crosses thread boundaries (structured clone). */
+export interface TableMessage {
+  role: string;
+  sizes: [number, number, number, number, number];
+  length: number;
+  columns: Record<string, ColumnArray>;
+}
+
+/**
+ * One role's transitions from a rollout, column-wise. Each row points to the
+ * same agent's following row (`next`), so GAE can walk every agent's own
+ * trajectory even though agents decide at different times; `next` is -1 when
+ * the episode ended terminally after the row.
+ */
+export class TrajectoryTable {
+  length = 0;
+  env = new Int32Array(0);
+  agent = new Int32Array(0);
+  kind = new Uint8Array(0);
+  time = new Float64Array(0);
+  obs = new Float32Array(0);
+  mask = new Uint8Array(0);
+  state = new Float32Array(0);
+  action = new Int32Array(0);
+  logProb = new Float32Array(0);
+  /** Sampling temperature the action was drawn at. */
+  temperature = new Float32Array(0);
+  value = new Float32Array(0);
+  /** Reward accrued between this decision and the agent's next one. */
+  reward = new Float32Array(0);
+  /** Simulated time between this decision and the agent's next one (or the episode's end). */
+  elapsed = new Float32Array(0);
+  next = new Int32Array(0);
+  /** Recurrent actor's hidden state before this decision (empty for feed-forward actors). */
+  actorHidden = new Float32Array(0);
+  criticHidden = new Float32Array(0);
+  private capacity = 0;
+
+  constructor(
+    readonly role: string,
+    readonly obsSize: number,
+    readonly actionCount: number,
+    readonly stateSize: number,
+    readonly actorHiddenSize: number,
+    readonly criticHiddenSize: number,
+  ) {}
+
+  /** Appends a row and returns its index; the caller fills the columns. */
+  push(kind: RowKind, env: number, agent: number, time: number): number {
+    if (this.length === this.capacity) this.grow(Math.max(256, this.capacity * 2));
+    const i = this.length++;
+    this.kind[i] = kind;
+    this.env[i] = env;
+    this.agent[i] = agent;
+    this.time[i] = time;
+    this.next[i] = -1;
+    this.reward[i] = 0;
+    this.elapsed[i] = 0;
+    this.value[i] = 0;
+    return i;
+  }
+
+  /** The table as plain typed arrays trimmed to its rows, for posting to another thread. */
+  toMessage(): TableMessage {
+    const columns: Record<string, ColumnArray> = {};
+    for (const [name, width] of this.columnWidths()) {
+      columns[name] = (this[name] as ColumnArray).slice(0, this.length * width);
+    }
+    return {
+      role: this.role,
+      sizes: [this.obsSize, this.actionCount, this.stateSize, this.actorHiddenSize, this.criticHiddenSize],
+      length: this.length,
+      columns,
+    };
+  }
+
+  static fromMessage(m: TableMessage): TrajectoryTable {
+    const [obs, actions, state, actorHidden, criticHidden] = m.sizes;
+    const t = new TrajectoryTable(m.role, obs, actions, state, actorHidden, criticHidden);
+    for (const [name] of t.columnWidths()) (t as unknown as Record<string, ColumnArray>)[name] = m.columns[name];
+    t.length = m.length;
+    t.capacity = m.length;
+    return t;
+  }
+
+  /** Appends every row of `other` (same layout), shifting its `next` links; returns the offset of its rows. */
+  append(other: TrajectoryTable): number {
+    const offset = this.length;
+    const n = other.length;
+    let capacity = Math.max(256, this.capacity);
+    while (capacity < offset + n) capacity *= 2;
+    if (capacity > this.capacity) this.grow(capacity);
+    for (const [name, width] of this.columnWidths()) {
+      (this[name] as ColumnArray).set((other[name] as ColumnArray).subarray(0, n * width), offset * width);
+    }
+    for (let i = 0; i < n; i++) this.next[offset + i] = other.next[i] < 0 ? -1 : other.next[i] + offset;
+    this.length = offset + n;
+    return offset;
+  }
+
+  /** Makes room for `rows` rows in all, so appends do not reallocate. */
+  reserve(rows: number): void {
+    if (rows > this.capacity) this.grow(rows);
+  }
+
+  /**
+   * Keeps only the given rows (open decisions, which link nowhere yet), moved to
+   * the front in ascending row order; returns each given row's new index.
+   */
+  keepRows(rows: readonly number[]): number[] {
+    const order = [...rows].sort((a, b) => a - b);
+    // Ascending order moves every row down or not at all, so no source is overwritten before it is read.
+    order.forEach((from, to) => {
+      if (from === to) return;
+      for (const [name, width] of this.columnWidths()) {
+        const column = this[name] as ColumnArray;
+        column.copyWithin(to * width, from * width, (from + 1) * width);
+      }
+    });
+    this.length = order.length;
+    return rows.map((r) => order.indexOf(r));
+  }
+
+  private columnWidths(): [ColumnName, number][] {
+    return [
+      ['env', 1],
+      ['agent', 1],
+      ['kind', 1],
+      ['time', 1],
+      ['obs', this.obsSize],
+      ['mask', this.actionCount],
+      ['state', this.stateSize],
+      ['action', 1],
+      ['logProb', 1],
+      ['temperature', 1],
+      ['value', 1],
+      ['reward', 1],
+      ['elapsed', 1],
+      ['next', 1],
+      ['actorHidden', this.actorHiddenSize],
+      ['criticHidden', this.criticHiddenSize],
+    ];
+  }
+
+  /** Number of Step rows (the ones that train). */
+  countSteps(): number {
+    let n = 0;
+    for (let i = 0; i < this.length; i++) if (this.kind[i] === RowKind.Step) n++;
+    return n;
+  }
+
+  private grow(capacity: number): void {
+    const g = <T extends Float32Array | Float64Array | Int32Array | Uint8Array>(old: T, width: number, make: (n: number) => T): T => {
+      const next = make(capacity * width);
+      next.set(old.subarray(0, this.length * width));
+      return next;
+    };
+    this.env = g(this.env, 1, (n) => new Int32Array(n));
+    this.agent = g(this.agent, 1, (n) => new Int32Array(n));
+    this.kind = g(this.kind, 1, (n) => new Uint8Array(n));
+    this.time = g(this.time, 1, (n) => new Float64Array(n));
+    this.obs = g(this.obs, this.obsSize, (n) => new Float32Array(n));
+    this.mask = g(this.mask, this.actionCount, (n) => new Uint8Array(n));
+    this.state = g(this.state, this.stateSize, (n) => new Float32Array(n));
+    this.action = g(this.action, 1, (n) => new Int32Array(n));
+    this.logProb = g(this.logProb, 1, (n) => new Float32Array(n));
+    this.temperature = g(this.temperature, 1, (n) => new Float32Array(n));
+    this.value = g(this.value, 1, (n) => new Float32Array(n));
+    this.reward = g(this.reward, 1, (n) => new Float32Array(n));
+    this.elapsed = g(this.elapsed, 1, (n) => new Float32Array(n));
+    this.next = g(this.next, 1, (n) => new Int32Array(n));
+    this.actorHidden = g(this.actorHidden, this.actorHiddenSize, (n) => new Float32Array(n));
+    this.criticHidden = g(this.criticHidden, this.criticHiddenSize, (n) => new Float32Array(n));
+    this.capacity = capacity;
+  }
+}
