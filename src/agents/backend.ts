@@ -27,6 +27,21 @@ export async function useBackend(name: BackendName = 'wasm'): Promise<void> {
   const ok = await tf.setBackend(name);
   if (!ok) throw new InputError(`the ${name} tensor backend failed to initialize`);
   await tf.ready();
+  if (name === 'cpu') quietFirstWrite();
+}
+
+/**
+ * The cpu backend advertises tfjs-node on its first tensor write; users chose
+ * cpu on purpose, so that write happens here with console.warn muted.
+ */
+function quietFirstWrite(): void {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    tf.dispose(tf.scalar(0));
+  } finally {
+    console.warn = warn;
+  }
 }
 
 async function loadNativeBindings(): Promise<void> {

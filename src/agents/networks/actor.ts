@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../env/rng.js';
 import type { NetworkSpec } from '../../scenario/networks-schema.js';
 import { sampleMasked } from './categorical.js';
-import { GruLayer } from './gru.js';
-import { Dense, Mlp } from './mlp.js';
+import { Dense } from './mlp.js';
+import { Torso } from './torso.js';
 
 /** Small enough that the initial policy is near uniform over allowed actions (Andrychowicz et al., 2021). */
 const POLICY_HEAD_GAIN = 0.01;
@@ -17,8 +17,7 @@ const POLICY_HEAD_GAIN = 0.01;
  * network its own stream (`rng.derive('actor/0')`).
  */
 export class Actor {
-  readonly torso: Mlp;
-  readonly gru: GruLayer | null;
+  readonly torso: Torso;
   readonly head: Dense;
   readonly recurrent: boolean;
   /** Width of the recurrent state; 0 for a feed-forward actor. */
@@ -33,11 +32,10 @@ export class Actor {
     rng: Rng,
   ) {
     this.spec = { ...spec, hidden: [...spec.hidden] };
-    this.torso = new Mlp(obsSize, this.spec, rng);
-    this.gru = spec.gru > 0 ? new GruLayer(this.torso.outputSize, spec.gru, rng) : null;
-    this.recurrent = this.gru !== null;
-    this.hiddenSize = this.gru?.units ?? 0;
-    this.head = new Dense(this.gru?.units ?? this.torso.outputSize, actionCount, POLICY_HEAD_GAIN, rng);
+    this.torso = new Torso(obsSize, this.spec, rng);
+    this.recurrent = this.torso.recurrent;
+    this.hiddenSize = this.torso.hiddenSize;
+    this.head = new Dense(this.torso.outputSize, actionCount, POLICY_HEAD_GAIN, rng);
   }
 
   /**
@@ -46,10 +44,8 @@ export class Actor {
    * Call inside tf.tidy.
    */
   logits(obs: tf.Tensor2D, hidden?: tf.Tensor2D): { logits: tf.Tensor2D; hidden?: tf.Tensor2D } {
-    const features = this.torso.apply(obs);
-    if (this.gru === null) return { logits: this.head.apply(features) };
-    const h = this.gru.step(features, hidden ?? tf.zeros([obs.shape[0], this.hiddenSize]));
-    return { logits: this.head.apply(h), hidden: h };
+    const step = this.torso.step(obs, hidden);
+    return { logits: this.head.apply(step.features), hidden: step.hidden };
   }
 
   /**
@@ -60,16 +56,8 @@ export class Actor {
    * Call inside tf.tidy.
    */
   logitsSequence(obs: tf.Tensor3D, h0?: tf.Tensor2D, starts?: tf.Tensor2D): tf.Tensor3D {
-    const [batch, steps, obsSize] = obs.shape;
-    const features = this.torso.apply(tf.reshape(obs, [batch * steps, obsSize]));
-    if (this.gru === null) return tf.reshape(this.head.apply(features), [batch, steps, this.actionCount]);
-    const { outputs } = this.gru.sequence(
-      tf.reshape(features, [batch, steps, this.torso.outputSize]),
-      h0 ?? tf.zeros([batch, this.hiddenSize]),
-      starts ?? tf.zeros([batch, steps]),
-    );
-    const logits = this.head.apply(tf.reshape(outputs, [batch * steps, this.hiddenSize]));
-    return tf.reshape(logits, [batch, steps, this.actionCount]);
+    const [batch, steps] = obs.shape;
+    return tf.reshape(this.head.apply(this.torso.sequence(obs, h0, starts)), [batch, steps, this.actionCount]);
   }
 
   /**
@@ -119,14 +107,13 @@ export class Actor {
     return { actions, logProbs, hidden: next };
   }
 
-  /** Torso, GRU, head: the order tfjs-format.ts writes them in. */
+  /** Torso (MLP, GRU), then head: the order tfjs-format.ts writes them in. */
   get variables(): tf.Variable[] {
-    return [...this.torso.variables, ...(this.gru?.variables ?? []), ...this.head.variables];
+    return [...this.torso.variables, ...this.head.variables];
   }
 
   dispose(): void {
     this.torso.dispose();
-    this.gru?.dispose();
     this.head.dispose();
   }
 }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../env/rng.js';
 import type { NetworkSpec } from '../../scenario/networks-schema.js';
-import { GruLayer } from './gru.js';
-import { Dense, Mlp } from './mlp.js';
+import { Dense } from './mlp.js';
+import { Torso } from './torso.js';
 
 /** Unit gain: the value head starts on the scale of the (normalised) returns it regresses. */
 const VALUE_HEAD_GAIN = 1;
@@ -14,8 +14,7 @@ const VALUE_HEAD_GAIN = 1;
  * from `rng`, so give each network its own stream.
  */
 export class Critic {
-  readonly torso: Mlp;
-  readonly gru: GruLayer | null;
+  readonly torso: Torso;
   readonly head: Dense;
   readonly recurrent: boolean;
   /** Width of the recurrent state; 0 for a feed-forward critic. */
@@ -29,11 +28,10 @@ export class Critic {
     rng: Rng,
   ) {
     this.spec = { ...spec, hidden: [...spec.hidden] };
-    this.torso = new Mlp(inputSize, this.spec, rng);
-    this.gru = spec.gru > 0 ? new GruLayer(this.torso.outputSize, spec.gru, rng) : null;
-    this.recurrent = this.gru !== null;
-    this.hiddenSize = this.gru?.units ?? 0;
-    this.head = new Dense(this.gru?.units ?? this.torso.outputSize, 1, VALUE_HEAD_GAIN, rng);
+    this.torso = new Torso(inputSize, this.spec, rng);
+    this.recurrent = this.torso.recurrent;
+    this.hiddenSize = this.torso.hiddenSize;
+    this.head = new Dense(this.torso.outputSize, 1, VALUE_HEAD_GAIN, rng);
   }
 
   /**
@@ -41,11 +39,8 @@ export class Critic {
    * [B, H] from `hidden` (zeros when omitted). Call inside tf.tidy.
    */
   values(x: tf.Tensor2D, hidden?: tf.Tensor2D): { values: tf.Tensor1D; hidden?: tf.Tensor2D } {
-    const batch = x.shape[0];
-    const features = this.torso.apply(x);
-    if (this.gru === null) return { values: tf.reshape(this.head.apply(features), [batch]) };
-    const h = this.gru.step(features, hidden ?? tf.zeros([batch, this.hiddenSize]));
-    return { values: tf.reshape(this.head.apply(h), [batch]), hidden: h };
+    const step = this.torso.step(x, hidden);
+    return { values: tf.reshape(this.head.apply(step.features), [x.shape[0]]), hidden: step.hidden };
   }
 
   /**
@@ -53,15 +48,8 @@ export class Critic {
    * only matter for a recurrent critic. Call inside tf.tidy.
    */
   valuesSequence(x: tf.Tensor3D, h0?: tf.Tensor2D, starts?: tf.Tensor2D): tf.Tensor2D {
-    const [batch, steps, inputSize] = x.shape;
-    const features = this.torso.apply(tf.reshape(x, [batch * steps, inputSize]));
-    if (this.gru === null) return tf.reshape(this.head.apply(features), [batch, steps]);
-    const { outputs } = this.gru.sequence(
-      tf.reshape(features, [batch, steps, this.torso.outputSize]),
-      h0 ?? tf.zeros([batch, this.hiddenSize]),
-      starts ?? tf.zeros([batch, steps]),
-    );
-    return tf.reshape(this.head.apply(tf.reshape(outputs, [batch * steps, this.hiddenSize])), [batch, steps]);
+    const [batch, steps] = x.shape;
+    return tf.reshape(this.head.apply(this.torso.sequence(x, h0, starts)), [batch, steps]);
   }
 
   /**
@@ -92,14 +80,13 @@ export class Critic {
     return values;
   }
 
-  /** Torso, GRU, head: the order tfjs-format.ts writes them in. */
+  /** Torso (MLP, GRU), then head: the order tfjs-format.ts writes them in. */
   get variables(): tf.Variable[] {
-    return [...this.torso.variables, ...(this.gru?.variables ?? []), ...this.head.variables];
+    return [...this.torso.variables, ...this.head.variables];
   }
 
   dispose(): void {
     this.torso.dispose();
-    this.gru?.dispose();
     this.head.dispose();
   }
 }
