@@ -4,9 +4,10 @@
  */
 import { desCases } from './des.js';
 import type { BenchCase, Figure } from './harness.js';
+import { ppoCases } from './ppo.js';
 import { rolloutCases } from './rollout.js';
 
-const cases: BenchCase[] = [...desCases, ...rolloutCases];
+const cases: BenchCase[] = [...desCases, ...rolloutCases, ...ppoCases];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

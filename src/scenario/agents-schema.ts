@@ -27,14 +27,8 @@ export const agentsSchema = z.strictObject({
       /** Decide at every batch formation (omitted) or on a timer every this many seconds, keeping the choice between. */
       decideEvery: positiveNumber.optional(),
     })
-    .default({ policy: 'fixed', tokenBudgets: [256, 512, 1024, 2048] }),
-  networks: networksSchema.default({
-    actor: { hidden: [64, 64], activation: 'tanh', layerNorm: false, gru: 0 },
-    critic: { hidden: [64, 64], activation: 'tanh', layerNorm: false, gru: 0 },
-    actorSharing: 'shared',
-    criticSharing: 'shared',
-    criticInput: 'global',
-  }),
+    .prefault({}),
+  networks: networksSchema.prefault({}),
 });
 
 export type AgentsSpec = z.infer<typeof agentsSchema>;

@@ -17,8 +17,8 @@ export const networkSchema = z.strictObject({
  * observation).
  */
 export const networksSchema = z.strictObject({
-  actor: networkSchema.default({ hidden: [64, 64], activation: 'tanh', layerNorm: false, gru: 0 }),
-  critic: networkSchema.default({ hidden: [64, 64], activation: 'tanh', layerNorm: false, gru: 0 }),
+  actor: networkSchema.prefault({}),
+  critic: networkSchema.prefault({}),
   actorSharing: z.enum(['shared', 'independent'], { error: 'shared or independent' }).default('shared'),
   criticSharing: z.enum(['shared', 'independent'], { error: 'shared or independent' }).default('shared'),
   criticInput: z.enum(['global', 'local'], { error: 'global or local' }).default('global'),

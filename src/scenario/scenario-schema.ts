@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentsSchema, type SchedulerPolicyName } from './agents-schema.js';
 import { clusterSchema } from './cluster-schema.js';
 import { positiveInt, positiveNumber, seedInt } from './fields.js';
+import { learnerSchema } from './learner-schema.js';
 import { rewardSchema } from './reward-schema.js';
 import { workloadSchema } from './workload-schema.js';
 
@@ -21,6 +22,7 @@ export const scenarioSchema = z
   workload: workloadSchema,
   agents: agentsSchema,
   reward: rewardSchema.default({ terms: [{ kind: 'latency', weight: 1 }] }),
+  learner: learnerSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
     const p = s.agents.scheduler.policy;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { linear, product } from './linear.js';
 import { tanh } from './mlp.js';
 import type { Rng } from '../../env/rng.js';
 import { checkLayerSize, variableFrom } from './mlp.js';
@@ -88,7 +89,7 @@ export class GruLayer {
   }
 
   private project(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.fused.matMul({ a: x, b: this.kernel as tf.Tensor2D, bias: this.bias }) as tf.Tensor2D;
+    return linear(x, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
   }
 
   /** [Uz | Ur] and Uh: the gates read h directly, the candidate reads r ⊙ h. */
@@ -99,10 +100,10 @@ export class GruLayer {
 
   private recur(projected: tf.Tensor2D, h: tf.Tensor2D, zrKernel: tf.Tensor2D, candidateKernel: tf.Tensor2D): tf.Tensor2D {
     const [xz, xr, xh] = tf.split(projected, 3, 1);
-    const [hz, hr] = tf.split(tf.matMul(h, zrKernel), 2, 1);
+    const [hz, hr] = tf.split(product(h, zrKernel), 2, 1);
     const z = tf.sigmoid(tf.add(xz, hz));
     const r = tf.sigmoid(tf.add(xr, hr));
-    const candidate = tanh(tf.add(xh, tf.matMul(tf.mul(r, h), candidateKernel)));
+    const candidate = tanh(tf.add(xh, product(tf.mul(r, h), candidateKernel)));
     // z·h + (1 − z)·h̃ written as h̃ + z·(h − h̃): one op fewer, same value up to rounding.
     return tf.add(candidate, tf.mul(z, tf.sub(h, candidate)));
   }

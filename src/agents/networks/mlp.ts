@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../env/rng.js';
 import type { NetworkSpec } from '../../scenario/networks-schema.js';
+import { linear } from './linear.js';
 import { orthogonal } from './orthogonal.js';
 
 /** Matches tfjs-layers' LayerNormalization default, so exported models compute the same thing. */
@@ -34,13 +35,10 @@ export class Dense {
     this.bias = variableFrom(new Float32Array(outputSize), [outputSize]);
   }
 
-  /**
-   * The fused matmul + bias (+ ReLU) op is what tfjs-layers' Dense runs, so an
-   * exported model computes the same float32 values as ours; with ReLU it also
-   * spares a separate activation op.
-   */
+  /** x·W + b (then ReLU if asked), with the fast gradient of linear.ts. */
   apply(x: tf.Tensor2D, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
-    return tf.fused.matMul({ a: x, b: this.kernel as tf.Tensor2D, bias: this.bias, activation }) as tf.Tensor2D;
+    const y = linear(x, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
+    return activation === 'relu' ? tf.relu(y) : y;
   }
 
   get variables(): tf.Variable[] {

@@ -4,8 +4,9 @@ import type { AgentInfo, FinalOutcome, MultiAgentEnv, StepOutcome } from '../mul
 /**
  * The event-driven contract specialised to lockstep tasks: every agent decides
  * at every step, one time unit passes per step, and an episode lasts a fixed
- * number of steps (then it is truncated). Textbook multi-agent tasks subclass
- * this and say only what an agent sees and what a joint action earns.
+ * number of steps (then it is truncated) unless the world reaches a terminal
+ * state first (then it is done). Textbook multi-agent tasks subclass this and
+ * say only what an agent sees and what a joint action earns.
  */
 export abstract class LockstepEnv implements MultiAgentEnv {
   readonly agents: AgentInfo[];
@@ -42,6 +43,14 @@ export abstract class LockstepEnv implements MultiAgentEnv {
   protected beginStep(): void {}
   /** Each agent's reward for the joint action. */
   protected abstract rewards(actions: ArrayLike<number>, out: Float64Array): void;
+  /**
+   * Whether the step just taken ended the episode for good (say, the pole
+   * fell), so learners must not bootstrap past it. Consulted after every step,
+   * before the horizon: a terminal last step is 'done', not 'truncated'.
+   */
+  protected isTerminal(): boolean {
+    return false;
+  }
 
   reset(seed: number): StepOutcome {
     this.rng = Rng.fromSeed(seed);
@@ -55,24 +64,34 @@ export abstract class LockstepEnv implements MultiAgentEnv {
     if (actions.length !== this.agents.length) throw new Error(`step expects ${this.agents.length} actions, got ${actions.length}`);
     this.rewards(actions, this.pendingReward);
     this.t++;
-    if (this.t >= this.steps) {
+    const terminal = this.isTerminal();
+    if (terminal || this.t >= this.steps) {
+      // Observe the world the last step left, not the one it started from: a
+      // truncated episode is bootstrapped from this view.
+      this.observeAll();
       const final: FinalOutcome[] = this.agents.map((a) => {
         const d = this.decisions[a.index];
         return { agent: a.index, reward: this.pendingReward[a.index], elapsed: 1, obs: d.obs, state: d.state };
       });
-      return { decisions: [], ended: 'truncated', final };
+      return { decisions: [], ended: terminal ? 'done' : 'truncated', final };
     }
     this.beginStep();
     return this.outcome();
   }
 
-  private outcome(): StepOutcome {
+  private observeAll(): void {
     // The global state is every agent's observation, then the agent's one-hot id.
     for (const d of this.decisions) this.observe(d.agent, d.obs);
     for (const d of this.decisions) {
       for (const other of this.decisions) d.state.set(other.obs, other.agent * this.obsSize);
       d.state.fill(0, this.agents.length * this.obsSize);
       d.state[this.agents.length * this.obsSize + d.agent] = 1;
+    }
+  }
+
+  private outcome(): StepOutcome {
+    this.observeAll();
+    for (const d of this.decisions) {
       d.reward = this.pendingReward[d.agent];
       d.elapsed = this.t === 0 ? 0 : 1;
       d.time = this.t;

@@ -1,0 +1,97 @@
+import { produce } from 'immer';
+import { useBackend } from '../src/agents/backend.js';
+import { NetworkMap } from '../src/agents/network-map.js';
+import { makeEnv } from '../src/env/env-spec.js';
+import type { AgentInfo } from '../src/env/multi-agent/contract.js';
+import { Rng } from '../src/env/rng.js';
+import { PpoLearner } from '../src/learners/ppo-learner.js';
+import { RolloutCollector } from '../src/rollout/rollout-collector.js';
+import { RowKind, TrajectoryTable } from '../src/rollout/trajectory-table.js';
+import { learnerSchema } from '../src/scenario/learner-schema.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { networksSchema } from '../src/scenario/networks-schema.js';
+import type { BenchCase, Figure } from './harness.js';
+
+/** Seconds per call of `fn`, median of `runs` after one warm-up. */
+function medianSeconds(runs: number, fn: () => void): number {
+  fn();
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const start = performance.now();
+    fn();
+    times.push((performance.now() - start) / 1000);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+/**
+ * The default scenario's networks (scheduler actor 34-64-64-4 on its
+ * observation, centralized critic 70-64-64-1 on the global state), trained on a
+ * real rollout batch: 4 epochs of minibatches of 256.
+ */
+async function defaultScenarioUpdate(): Promise<Figure[]> {
+  await useBackend('wasm');
+  const scenario = produce(loadScenario('scenarios/default.json'), (s) => {
+    s.agents.scheduler.policy = 'learned';
+  });
+  const envs = Array.from({ length: 8 }, () => makeEnv({ kind: 'cluster', scenario }));
+  const networks = new NetworkMap(envs[0].agents, envs[0].stateSize, scenario.agents.networks, Rng.fromSeed(1));
+  const batch = new RolloutCollector(envs, networks).collect(512);
+  const spec = learnerSchema.parse({ epochs: 4, minibatchSize: 256 });
+  const learner = new PpoLearner(networks, spec, Rng.fromSeed(2));
+  let update = 0;
+  const seconds = medianSeconds(3, () => learner.update(batch, ++update));
+  const samples = batch.steps * spec.epochs;
+  learner.dispose();
+  networks.dispose();
+  return [
+    { name: 'ppo.update.samplesPerSec', value: samples / seconds, unit: `samples/s (${batch.steps} decisions x 4 epochs, minibatch 256, median of 3)` },
+    { name: 'ppo.update.minibatch256.ms', value: (seconds / (samples / 256)) * 1000, unit: 'ms per minibatch of 256' },
+  ];
+}
+
+/**
+ * The shapes of ../shared/peers/torch_ppo_step.py: actor 32-64-64-8 and critic
+ * 32-64-64-1 (tanh) on the same observations, one PPO step (clipped surrogate,
+ * value loss, entropy, Adam) per minibatch. For the side-by-side ratio.
+ */
+async function peerShapedSteps(): Promise<Figure[]> {
+  await useBackend('wasm');
+  const agents: AgentInfo[] = [{ id: 'peer/0', role: 'peer', index: 0, obsSize: 32, actionCount: 8 }];
+  const figures: Figure[] = [];
+  for (const minibatch of [256, 1024]) {
+    const networks = new NetworkMap(agents, 32, networksSchema.parse({ criticInput: 'local' }), Rng.fromSeed(1));
+    const table = syntheticTable(minibatch * 4, Rng.fromSeed(3));
+    const spec = learnerSchema.parse({ epochs: 1, minibatchSize: minibatch, maxGradNorm: 1e9 });
+    const learner = new PpoLearner(networks, spec, Rng.fromSeed(2));
+    const batch = { tables: [table], tableOf: Int32Array.of(0), steps: table.length, decisions: table.length, episodes: [] };
+    let update = 0;
+    const seconds = medianSeconds(5, () => learner.update(batch, ++update));
+    figures.push({ name: `ppo.step.mb${minibatch}.ms`, value: (seconds / 4) * 1000, unit: 'ms per PPO minibatch step, torch_ppo_step.py shapes' });
+    learner.dispose();
+    networks.dispose();
+  }
+  return figures;
+}
+
+/** Random decisions of one agent with 32 observations and 8 actions, each its own one-step episode. */
+function syntheticTable(rows: number, rng: Rng): TrajectoryTable {
+  const t = new TrajectoryTable('peer', 32, 8, 32, 0, 0);
+  for (let i = 0; i < rows; i++) {
+    const r = t.push(RowKind.Step, 0, 0, i);
+    for (let k = 0; k < 32; k++) t.obs[r * 32 + k] = t.state[r * 32 + k] = rng.normal();
+    t.mask.fill(1, r * 8, r * 8 + 8);
+    t.action[r] = rng.int(8);
+    t.logProb[r] = Math.log(1 / 8);
+    t.temperature[r] = 1;
+    t.reward[r] = rng.normal();
+    t.elapsed[r] = 1;
+    t.next[r] = -1;
+  }
+  return t;
+}
+
+export const ppoCases: BenchCase[] = [
+  { name: 'ppo.update', run: defaultScenarioUpdate },
+  { name: 'ppo.step', run: peerShapedSteps },
+];

@@ -1,0 +1,334 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { NetworkMap } from '../agents/network-map.js';
+import { Actor } from '../agents/networks/actor.js';
+import { Rng } from '../env/rng.js';
+import type { RolloutBatch } from '../rollout/rollout-collector.js';
+import { RowKind } from '../rollout/trajectory-table.js';
+import type { LearnerSpec } from '../scenario/learner-schema.js';
+import { estimateAdvantages } from './gae.js';
+import { actorSlice, criticSlice, type TableTargets } from './minibatch.js';
+import { AdvantageNormalizer } from './policies/advantage-normalizer.js';
+import { EntropyControl } from './policies/entropy/entropy-control.js';
+import type { KlController } from './policies/kl-control/kl-controller.js';
+import { buildKlController, needsReference } from './policies/kl-control/registry.js';
+import type { LrSchedule } from './policies/learning-rate/lr-schedule.js';
+import { buildLrSchedule } from './policies/learning-rate/registry.js';
+import { buildRewardScaler } from './policies/reward-scaling/registry.js';
+import type { RewardScaler } from './policies/reward-scaling/reward-scaler.js';
+import { buildValueNormalizer } from './policies/value-normalization/registry.js';
+import type { ValueNormalizer } from './policies/value-normalization/value-normalizer.js';
+import { ppoMinibatchLoss, type LossCoefficients } from './ppo-loss.js';
+import { buildUnits, type TrainingUnits } from './training-units.js';
+
+/** One record per update: scalar metrics named for TensorBoard ("loss/policy", "policy/approxKl", ...). */
+export type UpdateMetrics = Record<string, number>;
+
+interface Optimizer {
+  optimizer: tf.AdamOptimizer;
+  variables: tf.Variable[];
+  baseLr: number;
+}
+
+/**
+ * MAPPO: PPO's clipped update for every actor and critic of a NetworkMap, from
+ * the trajectory tables of a rollout. What the update does is plain PPO; how it
+ * scales rewards, normalizes advantages and values, controls KL and entropy and
+ * schedules the learning rate is delegated to the learner policies named in the
+ * scenario. With one learned agent this is single-agent PPO: there is no other
+ * code path.
+ */
+export class PpoLearner {
+  readonly rewardScaler: RewardScaler;
+  readonly advantageNormalizer: AdvantageNormalizer;
+  readonly valueNormalizer: ValueNormalizer;
+  readonly kl: KlController;
+  readonly entropy: EntropyControl;
+  readonly lr: LrSchedule;
+  private readonly optimizers: Optimizer[];
+  /** Frozen copies of the actors as they were at the start, when a KL-to-reference term needs them. */
+  private readonly references: (Actor | null)[];
+
+  constructor(
+    readonly networks: NetworkMap,
+    readonly spec: LearnerSpec,
+    /** Shuffles minibatches: the learner's own stream of the run's generator. */
+    private readonly rng: Rng,
+  ) {
+    this.rewardScaler = buildRewardScaler(spec.rewardScaling);
+    this.advantageNormalizer = new AdvantageNormalizer(spec.advantageNormalization);
+    this.valueNormalizer = buildValueNormalizer(spec.valueNormalization);
+    this.kl = buildKlController(spec.klControl);
+    this.entropy = new EntropyControl(spec.entropy);
+    this.lr = buildLrSchedule(spec.learningRate);
+    const o = spec.optimizer;
+    const adam = (lr: number): tf.AdamOptimizer => tf.train.adam(lr, 0.9, 0.999, o.eps);
+    const actorVars = networks.actors.flatMap((a) => a.network.variables);
+    const criticVars = networks.critics.flatMap((c) => c.network.variables);
+    this.optimizers = o.separate
+      ? [
+          { optimizer: adam(o.lr), variables: actorVars, baseLr: o.lr },
+          { optimizer: adam(o.criticLr ?? o.lr), variables: criticVars, baseLr: o.criticLr ?? o.lr },
+        ]
+      : [{ optimizer: adam(o.lr), variables: [...actorVars, ...criticVars], baseLr: o.lr }];
+    this.references = networks.actors.map(({ network }) => (needsReference(spec.klControl) ? frozenCopy(network) : null));
+  }
+
+  /** Sampling temperature for the next rollout (the entropy control's pulses). */
+  get temperature(): number {
+    return this.entropy.temperature;
+  }
+
+  /** Update number `update` (1-based) of `spec.updates`, on one rollout batch. */
+  update(batch: RolloutBatch, update: number): UpdateMetrics {
+    const spec = this.spec;
+    const lrMultiplier = this.lr.multiplier(update, spec.updates);
+    for (const o of this.optimizers) (o.optimizer as unknown as { learningRate: number }).learningRate = o.baseLr * lrMultiplier;
+    const coefs: LossCoefficients = {
+      entropy: this.entropy.coefficient(update, spec.updates),
+      klPenalty: this.kl.penaltyCoef(),
+      referenceKl: this.kl.referenceCoef(update),
+      floor: this.entropy.floor,
+    };
+
+    // 1. Rewards, values and advantages along each agent's trajectory.
+    const { targets, raw } = this.computeTargets(batch);
+
+    // 2. Epochs of shuffled minibatches.
+    const recurrent = this.networks.actors.some((a) => a.network.recurrent) || this.networks.critics.some((c) => c.network.recurrent);
+    const units = buildUnits(batch.tables, recurrent ? spec.recurrentChunk : 1);
+    const perMinibatch = Math.max(1, Math.round(spec.minibatchSize / units.length));
+    const sums = new Float64Array(8);
+    let minibatches = 0;
+    let gradNormSum = 0;
+    let steps = 0;
+    let earlyStopped = false;
+    let epochsDone = 0;
+    let accumulated: tf.NamedTensorMap | null = null;
+    let pending = 0;
+    const apply = (): void => {
+      if (accumulated === null) return;
+      gradNormSum += this.applyGradients(accumulated, pending);
+      steps++;
+      accumulated = null;
+      pending = 0;
+    };
+    epochs: for (let epoch = 0; epoch < spec.epochs; epoch++) {
+      const order = this.shuffled(units.count);
+      for (let start = 0; start < order.length; start += perMinibatch) {
+        const chosen = order.slice(start, start + perMinibatch);
+        const { grads, stats } = this.minibatchGradients(batch, targets, units, chosen, coefs);
+        const approxKl = stats[6] > 0 ? stats[3] / stats[6] : 0;
+        if (this.kl.shouldStop(approxKl)) {
+          tf.dispose(Object.values(grads));
+          earlyStopped = true;
+          break epochs;
+        }
+        for (let k = 0; k < sums.length; k++) sums[k] += stats[k];
+        minibatches++;
+        accumulated = accumulated === null ? grads : addInto(accumulated, grads);
+        pending++;
+        if (pending === spec.gradientAccumulation) apply();
+      }
+      apply();
+      epochsDone++;
+    }
+    apply();
+
+    const approxKl = sums[6] > 0 ? sums[3] / sums[6] : 0;
+    this.kl.afterUpdate(approxKl);
+    return {
+      'loss/policy': sums[6] > 0 ? sums[0] / sums[6] : 0,
+      'loss/value': sums[7] > 0 ? sums[1] / sums[7] : 0,
+      'loss/total': (sums[6] > 0 ? sums[0] / sums[6] : 0) + spec.valueCoef * (sums[7] > 0 ? sums[1] / sums[7] : 0),
+      'policy/entropy': sums[6] > 0 ? sums[2] / sums[6] : 0,
+      'policy/approxKl': approxKl,
+      'policy/clipFraction': sums[6] > 0 ? sums[4] / sums[6] : 0,
+      'policy/referenceKl': sums[6] > 0 ? sums[5] / sums[6] : 0,
+      'value/explainedVariance': raw.explainedVariance,
+      'advantage/mean': raw.advantageMean,
+      'advantage/std': raw.advantageStd,
+      'returns/mean': raw.returnMean,
+      'reward/scaleDivisor': this.rewardScaler.divisor,
+      'optim/learningRate': this.optimizers[0].baseLr * lrMultiplier,
+      'optim/gradNorm': steps > 0 ? gradNormSum / steps : 0,
+      'coef/entropy': coefs.entropy,
+      'coef/klPenalty': coefs.klPenalty,
+      'coef/referenceKl': coefs.referenceKl,
+      'sampling/temperature': this.temperature,
+      'kl/earlyStopped': earlyStopped ? 1 : 0,
+      'train/epochs': epochsDone,
+      'train/minibatches': minibatches,
+    };
+  }
+
+  /** After an update: the rollout's mean episode reward feeds the schedules that react to progress. */
+  observe(update: number, meanEpisodeReward: number): void {
+    this.entropy.observe(update, meanEpisodeReward);
+    this.lr.observe(update, meanEpisodeReward);
+  }
+
+  dispose(): void {
+    for (const o of this.optimizers) o.optimizer.dispose();
+    for (const r of this.references) r?.dispose();
+  }
+
+  /** Scaled rewards → GAE on de-normalized values → normalized value targets and prepared advantages. */
+  private computeTargets(batch: RolloutBatch): {
+    targets: TableTargets[];
+    raw: { explainedVariance: number; advantageMean: number; advantageStd: number; returnMean: number };
+  } {
+    const spec = this.spec;
+    const vn = this.valueNormalizer;
+    const estimates = batch.tables.map((table) => {
+      const rewards = this.rewardScaler.scale(table, spec.gamma, spec.timeUnit);
+      const values = table.value.slice(0, table.length).map((v) => vn.denormalize(v));
+      return { table, values, ...estimateAdvantages(table, rewards, values, spec.gamma, spec.gaeLambda, spec.timeUnit) };
+    });
+    // Flatten the training rows for batch-wide statistics.
+    const advantages: number[] = [];
+    const returns: number[] = [];
+    const values: number[] = [];
+    const agents: number[] = [];
+    for (const e of estimates) {
+      for (let i = 0; i < e.table.length; i++) {
+        if (e.table.kind[i] !== RowKind.Step) continue;
+        advantages.push(e.advantages[i]);
+        returns.push(e.returns[i]);
+        values.push(e.values[i]);
+        agents.push(e.table.agent[i]);
+      }
+    }
+    vn.update(returns);
+    const prepared = this.advantageNormalizer.prepare(Float32Array.from(advantages), Int32Array.from(agents));
+    let k = 0;
+    const targets = estimates.map((e) => {
+      const adv = new Float32Array(e.table.length);
+      const ret = new Float32Array(e.table.length);
+      for (let i = 0; i < e.table.length; i++) {
+        if (e.table.kind[i] !== RowKind.Step) continue;
+        adv[i] = prepared[k++];
+        ret[i] = vn.normalize(e.returns[i]);
+      }
+      return { advantages: adv, returns: ret };
+    });
+    return { targets, raw: { explainedVariance: explainedVariance(values, returns), ...meanStd(advantages), returnMean: mean(returns) } };
+  }
+
+  /** Loss and gradients of one minibatch; the stats are row-weighted sums (see MinibatchLoss). */
+  private minibatchGradients(
+    batch: RolloutBatch,
+    targets: TableTargets[],
+    units: TrainingUnits,
+    chosen: number[],
+    coefs: LossCoefficients,
+  ): { grads: tf.NamedTensorMap; stats: Float32Array } {
+    const agentOf = (u: number): number => batch.tables[units.table[u]].agent[units.rows[u * units.length]];
+    const byActor = groupBy(chosen, (u) => this.networks.actorOf[agentOf(u)]);
+    const byCritic = groupBy(chosen, (u) => this.networks.criticOf[agentOf(u)]);
+    const column = this.networks.centralCritic ? 'state' : 'obs';
+    const shape = (a: Float32Array, valid: Float32Array): Float32Array => this.advantageNormalizer.minibatch(a, valid);
+    let stats: tf.Tensor1D | null = null;
+    const variables = this.optimizers.flatMap((o) => o.variables);
+    const { value, grads } = tf.variableGrads(() => {
+      const loss = ppoMinibatchLoss(
+        [...byActor].map(([k, us]) => ({
+          actor: this.networks.actors[k].network,
+          reference: this.references[k],
+          slice: actorSlice(batch.tables, targets, units, us, shape),
+        })),
+        [...byCritic].map(([k, us]) => ({
+          critic: this.networks.critics[k].network,
+          slice: criticSlice(batch.tables, targets, units, us, column),
+        })),
+        this.spec,
+        coefs,
+      );
+      stats = tf.keep(loss.stats);
+      return loss.total;
+    }, variables);
+    value.dispose();
+    const kept = stats as unknown as tf.Tensor1D;
+    const host = kept.dataSync() as Float32Array;
+    kept.dispose();
+    return { grads, stats: host };
+  }
+
+  /** Averages accumulated gradients, clips each optimizer's global norm, steps; returns the mean pre-clip norm. */
+  private applyGradients(grads: tf.NamedTensorMap, accumulatedCount: number): number {
+    let normSum = 0;
+    for (const o of this.optimizers) {
+      const names = o.variables.map((v) => v.name).filter((n) => grads[n] !== undefined);
+      const norm = tf.tidy(() => {
+        const squares = names.map((n) => tf.sum(tf.square(grads[n])));
+        return Math.sqrt(tf.addN(squares).dataSync()[0]) / accumulatedCount;
+      });
+      normSum += norm;
+      const scale = Math.min(1, this.spec.maxGradNorm / (norm + 1e-6)) / accumulatedCount;
+      const scaled = names.map((name) => ({ name, tensor: tf.mul(grads[name], scale) }));
+      o.optimizer.applyGradients(scaled);
+      tf.dispose(scaled.map((s) => s.tensor));
+    }
+    tf.dispose(Object.values(grads));
+    return normSum / this.optimizers.length;
+  }
+
+  private shuffled(n: number): number[] {
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.rng.int(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return order;
+  }
+}
+
+function frozenCopy(actor: Actor): Actor {
+  // Its initial weights are overwritten at once, so any generator will do.
+  const copy = new Actor(actor.obsSize, actor.actionCount, actor.spec, Rng.fromSeed(0));
+  copy.variables.forEach((v, i) => v.assign(actor.variables[i]));
+  return copy;
+}
+
+/** Sums `more` into `into` (disposing both inputs' replaced tensors); gradient accumulation. */
+function addInto(into: tf.NamedTensorMap, more: tf.NamedTensorMap): tf.NamedTensorMap {
+  const out: tf.NamedTensorMap = {};
+  for (const name of Object.keys(into)) {
+    out[name] = more[name] === undefined ? into[name] : tf.add(into[name], more[name]);
+    if (more[name] !== undefined) into[name].dispose();
+  }
+  tf.dispose(Object.values(more));
+  return out;
+}
+
+function groupBy(units: number[], key: (u: number) => number): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (const u of units) {
+    const k = key(u);
+    const g = groups.get(k);
+    if (g === undefined) groups.set(k, [u]);
+    else g.push(u);
+  }
+  return groups;
+}
+
+function mean(xs: number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function meanStd(xs: number[]): { advantageMean: number; advantageStd: number } {
+  const m = mean(xs);
+  const v = xs.length > 1 ? xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) : 0;
+  return { advantageMean: m, advantageStd: Math.sqrt(v) };
+}
+
+/** 1 − Var(returns − values) / Var(returns): how much of the returns' variation the critic explains. */
+export function explainedVariance(values: number[], returns: number[]): number {
+  const varReturns = variance(returns);
+  if (varReturns === 0) return NaN;
+  return 1 - variance(returns.map((r, i) => r - values[i])) / varReturns;
+}
+
+function variance(xs: number[]): number {
+  const m = mean(xs);
+  return xs.length === 0 ? 0 : xs.reduce((a, x) => a + (x - m) ** 2, 0) / xs.length;
+}

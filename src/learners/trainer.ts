@@ -1,0 +1,71 @@
+import type { BackendName } from '../agents/backend.js';
+import { NetworkMap } from '../agents/network-map.js';
+import { makeEnv, type EnvSpec } from '../env/env-spec.js';
+import { Rng } from '../env/rng.js';
+import { ParallelCollector } from '../rollout/parallel-collector.js';
+import type { LearnerSpec } from '../scenario/learner-schema.js';
+import type { NetworksSpec } from '../scenario/networks-schema.js';
+import { batchMetrics } from './batch-metrics.js';
+import { PpoLearner, type UpdateMetrics } from './ppo-learner.js';
+
+export interface TrainingSetup {
+  env: EnvSpec;
+  networks: NetworksSpec;
+  learner: LearnerSpec;
+  seed: number;
+  /** Threads for rollouts (default: one per core). */
+  threads?: number;
+  backend?: BackendName;
+}
+
+/**
+ * The training loop: collect a rollout with the current policy, update the
+ * networks with PPO, report. Every random draw derives from `setup.seed`:
+ * network initialization, minibatch shuffling and the episodes' seeds each have
+ * their own named stream.
+ */
+export class Trainer {
+  private constructor(
+    readonly setup: TrainingSetup,
+    readonly networks: NetworkMap,
+    readonly learner: PpoLearner,
+    private readonly collector: ParallelCollector,
+  ) {}
+
+  static async start(setup: TrainingSetup): Promise<Trainer> {
+    const root = Rng.fromSeed(setup.seed);
+    const probe = makeEnv(setup.env);
+    const networks = new NetworkMap(probe.agents, probe.stateSize, setup.networks, root.derive('networks'));
+    const learner = new PpoLearner(networks, setup.learner, root.derive('learner'));
+    const collector = await ParallelCollector.start(networks, {
+      envSpec: setup.env,
+      copies: setup.learner.rollout.copies,
+      threads: setup.threads,
+      baseSeed: root.derive('episodes').nextUint32(),
+      backend: setup.backend,
+    });
+    return new Trainer(setup, networks, learner, collector);
+  }
+
+  get agents() {
+    return this.networks.agents;
+  }
+
+  /** Runs update `update` (1-based): one rollout and one PPO update. */
+  async step(update: number): Promise<UpdateMetrics> {
+    const start = performance.now();
+    const batch = await this.collector.collect(this.setup.learner.rollout.rounds, this.learner.temperature);
+    const collected = performance.now();
+    const metrics = { ...batchMetrics(batch, this.agents), ...this.learner.update(batch, update) };
+    this.learner.observe(update, metrics['reward/perDecision']);
+    metrics['time/rolloutSeconds'] = (collected - start) / 1000;
+    metrics['time/updateSeconds'] = (performance.now() - collected) / 1000;
+    return metrics;
+  }
+
+  async close(): Promise<void> {
+    await this.collector.close();
+    this.learner.dispose();
+    this.networks.dispose();
+  }
+}
