@@ -1,13 +1,16 @@
 import { produce } from 'immer';
-import type { LlmReplicaSpec } from '../scenario/cluster-schema.js';
+import { replicaTypeNames, type LlmReplicaSpec } from '../scenario/cluster-schema.js';
 import { schedulerPolicyOf, type Scenario } from '../scenario/scenario-schema.js';
-import { buildRewardTerms } from '../reward/build-reward.js';
+import type { DecisionRef } from '../reward/reward-term.js';
 import { DEFERRED_BUDGET } from './cluster/budget-decider.js';
-import { LlmReplica } from './cluster/llm-replica.js';
+import type { LlmReplica } from './cluster/llm-replica.js';
 import type { Request } from './cluster/request.js';
 import { EventKind } from './core/sim-event.js';
 import { AgentLedger } from './multi-agent/agent-ledger.js';
 import type { AgentInfo, Decision, FinalOutcome, MultiAgentEnv, StepOutcome } from './multi-agent/contract.js';
+import { CreditAssignment } from './multi-agent/credit-assignment.js';
+import { DecisionBook } from './multi-agent/decision-book.js';
+import { AUTOSCALER_OBSERVATION_SIZE, writeAutoscalerObservation } from './observations/autoscaler-observation.js';
 import { GlobalStateLayout } from './observations/global-state.js';
 import { REPLICA_FEATURES, replicaSpeeds, writeClusterView, type ReplicaSpeeds } from './observations/replica-features.js';
 import { REPLICA_OBSERVATION_SIZE, writeReplicaObservation } from './observations/replica-observation.js';
@@ -17,28 +20,45 @@ import { HEURISTIC_ROUTERS, type HeuristicName } from './routing/registry.js';
 import { DEFERRED, type Router } from './routing/router.js';
 import { ServingSimulation } from './serving-simulation.js';
 
-/** Why an agent is being asked: a request to route, a batch to budget, or its timer. */
-type PendingKind = 'route' | 'budget' | 'timer';
+/** Why an agent is being asked: a request to route, a batch to budget, a replica timer, or the autoscaler's tick. */
+type PendingKind = 'route' | 'budget' | 'timer' | 'scale';
+
+/** The autoscaler's actions. */
+export const ScaleAction = { Retire: 0, Hold: 1, Launch: 2 } as const;
 
 interface AgentSlot {
   readonly info: AgentInfo;
-  /** Front-end index for schedulers, replica index for replica agents. */
+  /** Front-end index for schedulers, replica index for replica agents; unused for the autoscaler. */
   readonly subject: number;
   readonly obs: Float32Array;
   readonly state: Float32Array;
   readonly mask: Uint8Array;
-  readonly decision: { agent: number; obs: Float32Array; mask: Uint8Array; state: Float32Array; reward: number; elapsed: number; time: number };
+  readonly decision: {
+    agent: number;
+    obs: Float32Array;
+    mask: Uint8Array;
+    state: Float32Array;
+    reward: number;
+    elapsed: number;
+    time: number;
+    id: number;
+    awaitsCredit: boolean;
+  };
   pending: PendingKind | null;
   /** The request awaiting this scheduler's choice. */
   request: Request | null;
+  /** The pending decision's record, when late credit may come for it. */
+  ref: DecisionRef | null;
 }
 
 /**
  * The serving cluster as a multi-agent environment. Learned schedulers decide
  * when a request arrives at their front-end; learned replica agents decide the
- * token budget when they form a batch (or on a timer). Heuristic agents stay
- * inside the simulation and never surface. Rewards come from the scenario's
- * reward terms, credited through a ledger that each decision settles.
+ * token budget when they form a batch (or on a timer); a learned autoscaler
+ * launches or retires replicas on its timer. Heuristic agents stay inside the
+ * simulation and never surface. Rewards come from the scenario's reward terms:
+ * credit assignment turns each payment into credit for the agents (settled at
+ * their decisions), or for one past decision (delivered late as `credits`).
  */
 export class ClusterEnv implements MultiAgentEnv {
   readonly agents: AgentInfo[] = [];
@@ -46,6 +66,7 @@ export class ClusterEnv implements MultiAgentEnv {
   private readonly slots: AgentSlot[] = [];
   private readonly schedulerAgent: Int32Array;
   private readonly replicaAgent: Int32Array;
+  private readonly autoscalerAgent: number;
   private readonly speeds: ReplicaSpeeds;
   private readonly layout: GlobalStateLayout;
   private readonly budgets: readonly number[];
@@ -55,6 +76,9 @@ export class ClusterEnv implements MultiAgentEnv {
   private sim!: ServingSimulation;
   private ledger!: AgentLedger;
   private telemetry!: Telemetry;
+  private book!: DecisionBook;
+  /** Per replica, the learned decision that launched it (for present-value credit). */
+  private launchRefs: (DecisionRef | null)[] = [];
   /** Agents with a pending decision, in the order the world asked them. */
   private pendingAgents: number[] = [];
   private resolving: number[] = [];
@@ -62,8 +86,8 @@ export class ClusterEnv implements MultiAgentEnv {
   private heuristicRouters = new Map<HeuristicName, Router[]>();
 
   constructor(readonly scenario: Scenario) {
-    const replicaTypes = scenario.cluster.replicas.flatMap((g) => Array<string>(g.count).fill(g.type));
-    const R = replicaTypes.length;
+    const types = replicaTypeNames(scenario.cluster);
+    const R = types.length;
     this.clusterView = new Float32Array(R * REPLICA_FEATURES);
     this.schedulerAgent = new Int32Array(scenario.workload.frontends).fill(-1);
     this.replicaAgent = new Int32Array(R).fill(-1);
@@ -75,18 +99,22 @@ export class ClusterEnv implements MultiAgentEnv {
       infos.push({ id: `scheduler/${f}`, role: 'scheduler', subject: f, obsSize: schedulerObservationSize(R), actionCount: R });
     }
     if (scenario.agents.replica.policy === 'learned') {
-      replicaTypes.forEach((type, r) => {
+      types.forEach((type, r) => {
         if (scenario.cluster.replicaTypes[type].model !== 'llm') return;
         infos.push({ id: `replica/r${r}`, role: 'replica', subject: r, obsSize: REPLICA_OBSERVATION_SIZE, actionCount: this.budgets.length });
       });
     }
+    if (scenario.agents.autoscaler.policy === 'learned') {
+      infos.push({ id: 'autoscaler', role: 'autoscaler', subject: -1, obsSize: AUTOSCALER_OBSERVATION_SIZE, actionCount: 3 });
+    }
+    this.autoscalerAgent = infos.findIndex((i) => i.role === 'autoscaler');
     const maxObs = Math.max(0, ...infos.map((i) => i.obsSize));
     this.layout = new GlobalStateLayout(R, infos.length, maxObs);
     this.stateSize = this.layout.size;
     infos.forEach((i, index) => {
       const info: AgentInfo = { id: i.id, role: i.role, index, obsSize: i.obsSize, actionCount: i.actionCount };
       if (i.role === 'scheduler') this.schedulerAgent[i.subject] = index;
-      else this.replicaAgent[i.subject] = index;
+      if (i.role === 'replica') this.replicaAgent[i.subject] = index;
       const obs = new Float32Array(i.obsSize);
       const state = new Float32Array(this.stateSize);
       const mask = new Uint8Array(i.actionCount).fill(1);
@@ -97,9 +125,10 @@ export class ClusterEnv implements MultiAgentEnv {
         obs,
         state,
         mask,
-        decision: { agent: index, obs, mask, state, reward: 0, elapsed: 0, time: 0 },
+        decision: { agent: index, obs, mask, state, reward: 0, elapsed: 0, time: 0, id: 0, awaitsCredit: false },
         pending: null,
         request: null,
+        ref: null,
       });
     });
   }
@@ -117,34 +146,49 @@ export class ClusterEnv implements MultiAgentEnv {
     for (const slot of this.slots) {
       slot.pending = null;
       slot.request = null;
+      slot.ref = null;
     }
     this.heuristicRouters = new Map();
-    this.sim = new ServingSimulation(scenario, (f) => {
-      const agent = this.schedulerAgent[f];
-      return agent < 0 ? null : { route: (request) => this.ask(agent, 'route', request) };
+    this.ledger = new AgentLedger(this.agents.length);
+    this.book = new DecisionBook();
+    this.launchRefs = replicaTypeNames(scenario.cluster).map(() => null);
+    const credit = new CreditAssignment(scenario.reward.credit, this.agents.length, this.schedulerAgent, this.replicaAgent, this.ledger, this.book);
+    this.sim = new ServingSimulation(scenario, {
+      routerFactory: (f) => {
+        const agent = this.schedulerAgent[f];
+        return agent < 0 ? null : { route: (request) => this.ask(agent, 'route', request) };
+      },
+      payments: (_term, amount, to) => credit.pay(amount, to),
+      decisions: {
+        routingDecision: (r) => (r.routingDecision >= 0 ? this.book.ref(r.routingDecision) : null),
+        launchDecision: (i) => this.launchRefs[i],
+      },
     });
     const loop = this.sim.loop;
-    this.ledger = new AgentLedger(this.agents.length);
     this.telemetry = new Telemetry(loop, scenario.workload.frontends, this.sim.cluster.replicas.length);
-    const ctx = {
-      loop,
-      replicas: this.sim.cluster.replicas,
-      schedulerAgent: (f: number) => this.schedulerAgent[f],
-      replicaAgent: (r: number) => this.replicaAgent[r],
-      credit: (agent: number, amount: number) => this.ledger.credit(agent, amount),
+    // After the reward terms: a decision closes once everything has been paid to it.
+    const closeRouting = (r: Request | null): void => {
+      if (r !== null && r.routingDecision >= 0) this.book.close(r.routingDecision);
     };
-    for (const term of buildRewardTerms(scenario.reward)) term.attach(ctx);
+    loop.on(EventKind.RequestCompleted).subscribe((ev) => closeRouting(ev.request));
+    loop.on(EventKind.RequestRejected).subscribe((ev) => closeRouting(ev.request));
+    loop.on(EventKind.ReplicaStopped).subscribe((ev) => {
+      const launch = this.launchRefs[ev.target];
+      if (launch !== null) this.book.close(launch.decision);
+      this.launchRefs[ev.target] = null;
+    });
     const every = scenario.agents.replica.decideEvery;
     for (const slot of this.slots) {
       if (slot.info.role !== 'replica') continue;
       const replica = this.sim.cluster.replicas[slot.subject] as LlmReplica;
-      if (every === undefined) {
-        replica.budgetDecider = { chooseBudget: () => this.ask(slot.info.index, 'budget', null) };
-      } else {
-        loop.scheduleAt(0, EventKind.Timer, slot.info.index);
-      }
+      if (every === undefined) replica.budgetDecider = { chooseBudget: () => this.ask(slot.info.index, 'budget', null) };
+      else loop.scheduleAt(0, EventKind.Timer, slot.info.index);
     }
     loop.on(EventKind.Timer).subscribe((ev) => this.ask(ev.target, 'timer', null));
+    if (this.autoscalerAgent >= 0) {
+      loop.on(EventKind.AutoscaleTick).subscribe(() => this.ask(this.autoscalerAgent, 'scale', null));
+      loop.schedule(scenario.agents.autoscaler.interval, EventKind.AutoscaleTick, 0);
+    }
     return this.advance();
   }
 
@@ -164,31 +208,34 @@ export class ClusterEnv implements MultiAgentEnv {
     return this.advance();
   }
 
-  /** Serving figures of the episode so far: throughput and end-to-end latency, in seconds. */
+  /** Serving figures of the episode so far, and what each reward term paid in all. */
   summary(): Record<string, number> {
     const r = this.sim.report();
-    return {
+    const out: Record<string, number> = {
       requestsCompleted: r.requests.completed,
       throughputRps: r.throughput.requestsPerSec,
       e2eMean: r.latency.e2e.mean,
       e2eP99: r.latency.e2e.p99,
       ttftP99: r.latency.ttft.p99,
       tbtP99: r.latency.tbt.p99,
+      cost: r.cost.total,
+      meanRunningReplicas: r.cost.meanRunningReplicas,
     };
+    for (const [term, s] of Object.entries(r.reward.terms)) out[`reward/${term}`] = s.total;
+    return out;
   }
 
   /**
    * The actions the named heuristic would take for the pending decisions: a
    * heuristic agent behind the same interface as a learned one. Schedulers route
    * as the heuristic router of their front-end would (with its own random
-   * stream, as in `simulate`); replica agents keep their type's own budget.
+   * stream, as in `simulate`); replica agents keep their type's own budget; the
+   * autoscaler holds.
    */
   heuristicActions(name: HeuristicName): Int32Array {
     let routers = this.heuristicRouters.get(name);
     if (routers === undefined) {
-      routers = Array.from({ length: this.scenario.workload.frontends }, (_, f) =>
-        HEURISTIC_ROUTERS[name](this.sim.rng.derive(`router/${f}`)),
-      );
+      routers = Array.from({ length: this.scenario.workload.frontends }, (_, f) => HEURISTIC_ROUTERS[name](this.sim.rng.derive(`router/${f}`)));
       this.heuristicRouters.set(name, routers);
     }
     const out = new Int32Array(this.pendingAgents.length);
@@ -196,6 +243,8 @@ export class ClusterEnv implements MultiAgentEnv {
       const slot = this.slots[agent];
       if (slot.pending === 'route') {
         out[i] = (routers as Router[])[slot.subject].route(slot.request as Request, this.sim.cluster.replicas);
+      } else if (slot.pending === 'scale') {
+        out[i] = ScaleAction.Hold;
       } else {
         const own = (this.sim.cluster.replicas[slot.subject] as LlmReplica).spec as LlmReplicaSpec;
         const budget = own.batching.kind === 'vllm' ? own.batching.maxBatchTokens : own.batching.chunkSize;
@@ -211,27 +260,41 @@ export class ClusterEnv implements MultiAgentEnv {
     if (slot.pending !== null) throw new Error(`agent ${slot.info.id} already has a pending decision`);
     slot.pending = kind;
     slot.request = request;
+    // Present values name a routing or scaling decision; nothing else is credited late.
+    const awaits = this.sim.rewards.paysDecisions && (kind === 'route' || kind === 'scale');
+    slot.ref = this.book.open(agent, this.sim.loop.now, awaits);
     this.pendingAgents.push(agent);
     this.sim.loop.pause();
     return kind === 'route' ? DEFERRED : DEFERRED_BUDGET;
   }
 
   private resolve(slot: AgentSlot, action: number): void {
-    const kind = slot.pending;
-    const request = slot.request;
+    const { pending: kind, request, ref } = slot;
     slot.pending = null;
     slot.request = null;
+    slot.ref = null;
     const replicas = this.sim.cluster.replicas;
+    const capacity = this.sim.capacity;
+    const awaiting = ref !== null && slot.decision.awaitsCredit;
     if (kind === 'route') {
-      this.sim.cluster.dispatch(request as Request, action);
+      const r = request as Request;
+      if (awaiting) r.routingDecision = (ref as DecisionRef).decision;
+      this.sim.cluster.dispatch(r, action);
     } else if (kind === 'budget') {
       (replicas[slot.subject] as LlmReplica).resumeWithBudget(this.budgets[action]);
-    } else {
+    } else if (kind === 'timer') {
       (replicas[slot.subject] as LlmReplica).tokenBudget = this.budgets[action];
       const every = this.scenario.agents.replica.decideEvery as number;
       const next = this.sim.loop.now + every;
       // Timers stop with the arrivals, so a draining episode can end.
       if (next <= this.scenario.horizon) this.sim.loop.scheduleAt(next, EventKind.Timer, slot.info.index);
+    } else {
+      const launched = action === ScaleAction.Launch ? capacity.launch() : -1;
+      if (action === ScaleAction.Retire) capacity.retire();
+      if (awaiting && launched >= 0) this.launchRefs[launched] = ref;
+      else if (awaiting) this.book.close((ref as DecisionRef).decision); // only a launch causes later cash flows
+      const next = this.sim.loop.now + this.scenario.agents.autoscaler.interval;
+      if (next <= this.scenario.horizon) this.sim.loop.scheduleAt(next, EventKind.AutoscaleTick, 0);
     }
   }
 
@@ -239,26 +302,31 @@ export class ClusterEnv implements MultiAgentEnv {
     while (this.pendingAgents.length === 0) {
       const outcome = this.sim.advance();
       if (outcome === 'paused') continue;
-      return { decisions: [], ended: outcome === 'drained' ? 'done' : 'truncated', final: this.finals() };
+      const final = this.finals();
+      this.book.closeAll();
+      return { decisions: [], ended: outcome === 'drained' ? 'done' : 'truncated', final, credits: this.book.take() };
     }
     const now = this.sim.loop.now;
     this.decisions.length = 0;
-    writeClusterView(this.clusterView, this.sim.cluster.replicas, this.speeds, this.telemetry);
+    writeClusterView(this.clusterView, this.sim.cluster.replicas, this.speeds, this.telemetry, this.sim.capacity);
     for (const agent of this.pendingAgents) {
       const slot = this.slots[agent];
       this.observe(slot, slot.request);
+      this.updateMask(slot);
       const d = slot.decision;
       d.reward = this.ledger.takeReward(agent);
       d.elapsed = this.ledger.takeElapsed(agent, now);
       d.time = now;
+      d.id = (slot.ref as DecisionRef).decision;
+      d.awaitsCredit = this.book.ref(d.id) !== null;
       this.decisions.push(d);
     }
-    return { decisions: this.decisions, ended: null, final: [] };
+    return { decisions: this.decisions, ended: null, final: [], credits: this.book.take() };
   }
 
   private finals(): FinalOutcome[] {
     const now = this.sim.loop.now;
-    writeClusterView(this.clusterView, this.sim.cluster.replicas, this.speeds, this.telemetry);
+    writeClusterView(this.clusterView, this.sim.cluster.replicas, this.speeds, this.telemetry, this.sim.capacity);
     return this.slots.map((slot) => {
       this.observe(slot, null);
       return {
@@ -271,16 +339,29 @@ export class ClusterEnv implements MultiAgentEnv {
     });
   }
 
+  /** Schedulers may only pick accepting replicas; the autoscaler only what capacity allows. */
+  private updateMask(slot: AgentSlot): void {
+    const replicas = this.sim.cluster.replicas;
+    if (slot.info.role === 'scheduler') {
+      for (let i = 0; i < replicas.length; i++) slot.mask[i] = replicas[i].accepting ? 1 : 0;
+    } else if (slot.info.role === 'autoscaler') {
+      slot.mask[ScaleAction.Retire] = this.sim.capacity.canRetire() ? 1 : 0;
+      slot.mask[ScaleAction.Launch] = this.sim.capacity.canLaunch() ? 1 : 0;
+    }
+  }
+
   /** Writes the agent's observation and global state as the world stands now (after writeClusterView). */
   private observe(slot: AgentSlot, request: Request | null): void {
     const replicas = this.sim.cluster.replicas;
     const now = this.sim.loop.now;
     if (slot.info.role === 'scheduler') {
       writeSchedulerObservation(slot.obs, this.clusterView, request, slot.subject, this.telemetry);
-    } else {
+    } else if (slot.info.role === 'replica') {
       const replica = replicas[slot.subject] as LlmReplica;
       const fraction = replica.tokenBudget / this.budgets[this.budgets.length - 1];
       writeReplicaObservation(slot.obs, replica, now, fraction, replicas, this.speeds);
+    } else {
+      writeAutoscalerObservation(slot.obs, replicas, this.sim.capacity, this.telemetry, now, this.scenario.horizon);
     }
     this.layout.write(slot.state, slot.info.index, slot.obs, this.clusterView, replicas, this.telemetry, now, this.scenario.horizon);
   }

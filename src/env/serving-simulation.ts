@@ -1,6 +1,10 @@
 import { InputError } from '../errors.js';
 import { schedulerPolicyOf, type Scenario } from '../scenario/scenario-schema.js';
+import { replicaTypeNames } from '../scenario/cluster-schema.js';
+import { RewardSystem, type DecisionLookup, type PaymentSink } from '../reward/reward-system.js';
+import { ThresholdAutoscaler } from './autoscaling/threshold-autoscaler.js';
 import { buildReplicas } from './cluster/build-replicas.js';
+import { Capacity } from './cluster/capacity.js';
 import { Cluster } from './cluster/cluster.js';
 import type { Request } from './cluster/request.js';
 import { EventLoop, type RunOutcome } from './core/event-loop.js';
@@ -16,6 +20,13 @@ import { requestSources } from './workload/request-source.js';
 /** Supplies a front-end's router in place of the scenario's heuristic (e.g. a learned agent's), or null to keep it. */
 export type RouterFactory = (frontend: number, rng: Rng) => Router | null;
 
+/** What an environment plugs into a simulation: its agents' routers and where rewards go. */
+export interface SimulationHooks {
+  routerFactory?: RouterFactory;
+  payments?: PaymentSink;
+  decisions?: DecisionLookup;
+}
+
 /**
  * One run of a serving scenario: the event loop, the cluster, the request
  * streams and their schedulers, and the metrics, all drawing randomness from
@@ -28,16 +39,28 @@ export class ServingSimulation {
   readonly cluster: Cluster;
   readonly metrics: RequestMetrics;
   readonly routers: Router[];
+  readonly capacity: Capacity;
+  readonly rewards: RewardSystem;
   private readonly arrivals: ArrivalDriver;
   private wallSeconds = 0;
 
   constructor(
     readonly scenario: Scenario,
-    routerFactory?: RouterFactory,
+    hooks: SimulationHooks = {},
   ) {
+    const routerFactory = hooks.routerFactory;
     this.rng = Rng.fromSeed(scenario.seed);
     const replicas = buildReplicas(scenario.cluster, this.loop, this.rng);
     this.cluster = new Cluster(this.loop, replicas);
+    const c = scenario.cluster;
+    this.capacity = new Capacity(
+      this.loop,
+      replicas,
+      replicaTypeNames(c).map((name) => c.replicaTypes[name].costPerSecond),
+      c.replicas.reduce((n, g) => n + g.count, 0),
+      c.autoscaling?.startupDelay ?? 0,
+      c.autoscaling?.minReplicas ?? 1,
+    );
     const sources = requestSources(scenario.workload, this.rng);
     this.arrivals = new ArrivalDriver(this.loop, sources, {
       horizon: scenario.horizon,
@@ -57,6 +80,10 @@ export class ServingSimulation {
     });
     this.metrics = new RequestMetrics(this.loop, replicas.length);
     this.loop.on(EventKind.Arrival).subscribe((ev) => this.route(ev.request as Request, ev.target));
+    const autoscaler = scenario.agents.autoscaler;
+    if (autoscaler.policy === 'threshold') new ThresholdAutoscaler(this.loop, this.capacity, replicas, autoscaler, scenario.horizon);
+    this.rewards = new RewardSystem(scenario.reward, this.loop, replicas, this.capacity, hooks.payments ?? null, hooks.decisions);
+    this.capacity.watchDrains();
     this.arrivals.start();
   }
 
@@ -87,6 +114,8 @@ export class ServingSimulation {
       },
       this.metrics,
       this.cluster.replicas,
+      this.capacity,
+      this.rewards,
     );
   }
 

@@ -44,8 +44,10 @@ interface EnvState {
   rng: Rng;
   /** This copy's rows, one table per role, reused from collection to collection. */
   readonly segments: TrajectoryTable[];
-  /** Per agent: the row (in its role's segment) of its latest decision while its reward still accrues, else -1. */
+  /** Per agent: the row (in its role's segment) of its latest decision until its next one, else -1. */
   readonly open: Int32Array;
+  /** Decisions still awaiting late credit: id → [segment, row]. */
+  readonly awaitingRows: Map<number, [number, number]>;
   /** Per pending decision: the row written for it. */
   readonly rows: Int32Array;
   /** Per pending decision count: a reusable action array of that length. */
@@ -120,6 +122,7 @@ export class RolloutCollector {
       rng: Rng.fromSeed(0),
       segments: this.emptyTables(),
       open: new Int32Array(agents.length).fill(-1),
+      awaitingRows: new Map(),
       rows: new Int32Array(agents.length),
       actions: Array.from({ length: agents.length + 1 }, (_, n) => new Int32Array(n)),
       actorHidden: agents.map((a) => new Float32Array(networks.actorFor(a.index).hiddenSize)),
@@ -158,6 +161,7 @@ export class RolloutCollector {
         decisions += pending.length;
         st.decisions += pending.length;
         st.outcome = this.envs[e].step(actions);
+        steps += this.applyCredits(st);
       }
     }
     // Episodes that ended on the last step are closed now, so their rewards are in this batch.
@@ -220,16 +224,42 @@ export class RolloutCollector {
     return steps;
   }
 
-  /** Gives the agent's open row its reward and successor, making it a Step; returns 1 if there was one. */
+  /**
+   * Gives the agent's open row the reward since it and its successor; it trains
+   * from now on unless credit is still to come. Returns the rows that became Steps.
+   */
   private closeOpen(st: EnvState, agent: number, next: number, reward: number, elapsed: number): number {
     const open = st.open[agent];
     if (open < 0) return 0;
     const table = st.segments[this.tableOf[agent]];
-    table.reward[open] = reward;
+    table.reward[open] += reward;
     table.elapsed[open] = elapsed;
     table.next[open] = next;
+    table.closed[open] = 1;
+    if (table.awaiting[open] === 1) return 0;
     table.kind[open] = RowKind.Step;
     return 1;
+  }
+
+  /** Adds late credit to the decisions it names; returns the rows that became Steps (closed and now final). */
+  private applyCredits(st: EnvState): number {
+    let steps = 0;
+    for (const c of (st.outcome as StepOutcome).credits) {
+      st.reward += c.reward;
+      const at = st.awaitingRows.get(c.decision);
+      if (at === undefined) continue; // a decision taken before this collector saw the episode
+      const [segment, row] = at;
+      const table = st.segments[segment];
+      table.reward[row] += c.reward;
+      if (!c.final) continue;
+      table.awaiting[row] = 0;
+      st.awaitingRows.delete(c.decision);
+      if (table.closed[row] === 1) {
+        table.kind[row] = RowKind.Step;
+        steps++;
+      }
+    }
+    return steps;
   }
 
   /** One batched forward pass per actor over every pending decision that uses it; writes new Open rows. */
@@ -277,6 +307,11 @@ export class RolloutCollector {
         table.action[row] = out.actions[i];
         table.logProb[row] = out.logProbs[i];
         table.temperature[row] = temperature;
+        table.decision[row] = d.id;
+        if (d.awaitsCredit) {
+          table.awaiting[row] = 1;
+          st.awaitingRows.set(d.id, [this.tableOf[d.agent], row]);
+        }
         if (out.hidden) st.actorHidden[d.agent].set(out.hidden.subarray(i * actor.hiddenSize, (i + 1) * actor.hiddenSize));
         this.evaluateOnline(d.agent, table, row, st);
         st.rows[s.index[i]] = row;
@@ -327,15 +362,28 @@ export class RolloutCollector {
     });
   }
 
-  /** Empties a copy's segments except the decisions still open, which move to the front. */
+  /**
+   * Empties a copy's segments except the rows that have not trained yet (open,
+   * or waiting for credit), which move to the front, together with a bootstrap
+   * copy of any row they link to that does not stay.
+   */
   private keepOnlyOpenRows(st: EnvState): void {
     st.segments.forEach((segment, r) => {
-      const agents: number[] = [];
+      const keep = new Set<number>();
+      for (let i = 0; i < segment.length; i++) if (segment.kind[i] === RowKind.Open) keep.add(i);
+      for (const i of [...keep]) {
+        const next = segment.next[i];
+        if (segment.closed[i] === 1 && next >= 0 && !keep.has(next)) {
+          segment.kind[next] = RowKind.Bootstrap;
+          keep.add(next);
+        }
+      }
+      const position = segment.compact([...keep].sort((a, b) => a - b));
+      for (let i = 0; i < segment.length; i++) segment.next[i] = segment.next[i] < 0 ? -1 : position[segment.next[i]];
       st.open.forEach((row, agent) => {
-        if (row >= 0 && this.tableOf[agent] === r) agents.push(agent);
+        if (row >= 0 && this.tableOf[agent] === r) st.open[agent] = position[row];
       });
-      const kept = segment.keepRows(agents.map((a) => st.open[a]));
-      agents.forEach((a, i) => (st.open[a] = kept[i]));
+      for (const [id, [s, row]] of st.awaitingRows) if (s === r) st.awaitingRows.set(id, [s, position[row]]);
     });
   }
 

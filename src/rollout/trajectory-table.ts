@@ -2,7 +2,11 @@
 export const RowKind = {
   /** A decision whose reward is known: trains the actor and the critic. */
   Step: 0,
-  /** A decision whose reward is still accruing (its agent has not decided again yet): only its value is used, to bootstrap the step before it; it moves to the next rollout. */
+  /**
+   * A decision whose reward is not complete yet (its agent has not decided
+   * again, or credit for it is still to come): only its value is used, to
+   * bootstrap the step before it; it moves to the next rollout.
+   */
   Open: 1,
   /** Where a truncated episode left an agent: only its value is used, to bootstrap the agent's last step. */
   Bootstrap: 2,
@@ -26,7 +30,10 @@ type ColumnName =
   | 'elapsed'
   | 'next'
   | 'actorHidden'
-  | 'criticHidden';
+  | 'criticHidden'
+  | 'decision'
+  | 'awaiting'
+  | 'closed';
 
 /** A table in a form that crosses thread boundaries (structured clone). */
 export interface TableMessage {
@@ -61,6 +68,12 @@ export class TrajectoryTable {
   /** Simulated time between this decision and the agent's next one (or the episode's end). */
   elapsed = new Float32Array(0);
   next = new Int32Array(0);
+  /** The decision's id within its episode (late credit names it). */
+  decision = new Int32Array(0);
+  /** 1 while credit for this decision may still come. */
+  awaiting = new Uint8Array(0);
+  /** 1 once the agent's next decision (or the episode's end) has come. */
+  closed = new Uint8Array(0);
   /** Recurrent actor's hidden state before this decision (empty for feed-forward actors). */
   actorHidden = new Float32Array(0);
   criticHidden = new Float32Array(0);
@@ -87,6 +100,9 @@ export class TrajectoryTable {
     this.reward[i] = 0;
     this.elapsed[i] = 0;
     this.value[i] = 0;
+    this.decision[i] = -1;
+    this.awaiting[i] = 0;
+    this.closed[i] = 0;
     return i;
   }
 
@@ -134,21 +150,22 @@ export class TrajectoryTable {
   }
 
   /**
-   * Keeps only the given rows (open decisions, which link nowhere yet), moved to
-   * the front in ascending row order; returns each given row's new index.
+   * Keeps only the given rows (ascending), moved to the front in order; returns
+   * each old row's new index (-1 if dropped). `next` links are left for the
+   * caller to remap.
    */
-  keepRows(rows: readonly number[]): number[] {
-    const order = [...rows].sort((a, b) => a - b);
+  compact(rows: readonly number[]): Int32Array {
+    const position = new Int32Array(this.length).fill(-1);
     // Ascending order moves every row down or not at all, so no source is overwritten before it is read.
-    order.forEach((from, to) => {
+    rows.forEach((from, to) => {
+      position[from] = to;
       if (from === to) return;
       for (const [name, width] of this.columnWidths()) {
-        const column = this[name] as ColumnArray;
-        column.copyWithin(to * width, from * width, (from + 1) * width);
+        (this[name] as ColumnArray).copyWithin(to * width, from * width, (from + 1) * width);
       }
     });
-    this.length = order.length;
-    return rows.map((r) => order.indexOf(r));
+    this.length = rows.length;
+    return position;
   }
 
   private columnWidths(): [ColumnName, number][] {
@@ -169,6 +186,9 @@ export class TrajectoryTable {
       ['next', 1],
       ['actorHidden', this.actorHiddenSize],
       ['criticHidden', this.criticHiddenSize],
+      ['decision', 1],
+      ['awaiting', 1],
+      ['closed', 1],
     ];
   }
 
@@ -201,6 +221,9 @@ export class TrajectoryTable {
     this.next = g(this.next, 1, (n) => new Int32Array(n));
     this.actorHidden = g(this.actorHidden, this.actorHiddenSize, (n) => new Float32Array(n));
     this.criticHidden = g(this.criticHidden, this.criticHiddenSize, (n) => new Float32Array(n));
+    this.decision = g(this.decision, 1, (n) => new Int32Array(n));
+    this.awaiting = g(this.awaiting, 1, (n) => new Uint8Array(n));
+    this.closed = g(this.closed, 1, (n) => new Uint8Array(n));
     this.capacity = capacity;
   }
 }

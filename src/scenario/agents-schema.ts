@@ -28,6 +28,20 @@ export const agentsSchema = z.strictObject({
       decideEvery: positiveNumber.optional(),
     })
     .prefault({}),
+  /**
+   * Who adds and removes replicas (needs cluster.autoscaling): nobody, the
+   * threshold heuristic (launch when the mean outstanding requests per replica
+   * exceed `scaleUpAbove` and none is starting, retire below `scaleDownBelow`),
+   * or a learned agent; either looks every `interval` seconds.
+   */
+  autoscaler: z
+    .strictObject({
+      policy: z.enum(['none', 'threshold', 'learned'], { error: 'none, threshold or learned' }).default('none'),
+      interval: positiveNumber.default(10),
+      scaleUpAbove: positiveNumber.default(8),
+      scaleDownBelow: positiveNumber.default(2),
+    })
+    .prefault({}),
   networks: networksSchema.prefault({}),
 });
 

@@ -43,10 +43,23 @@ export const replicaTypeSchema = z.discriminatedUnion('model', [
     batching: batchingSchema,
     kvCache: z.strictObject({ blocks: positiveInt, blockSize: positiveInt.default(16) }),
     iterationTime: iterationTimeSchema,
+    /** What the replica costs per second while it runs (starting, serving or draining). */
+    costPerSecond: nonNegativeNumber.default(0),
   }),
   /** A single server with a FIFO queue and a service-time distribution (queueing-theory checks). */
-  z.strictObject({ model: z.literal('fifo'), serviceTime: serviceTimeSchema }),
+  z.strictObject({ model: z.literal('fifo'), serviceTime: serviceTimeSchema, costPerSecond: nonNegativeNumber.default(0) }),
 ]);
+
+/** Replicas that can be launched and retired while the cluster runs. */
+export const autoscalingSchema = z.strictObject({
+  /** Replicas beyond `replicas`, stopped at the start; launching one takes `startupDelay` seconds. */
+  pool: z.array(z.strictObject({ type: z.string({ error: 'a replica type name' }), count: positiveInt }), { error: 'a list of {type, count}' }).min(1, {
+    error: 'a non-empty list of {type, count}',
+  }),
+  startupDelay: nonNegativeNumber.default(30),
+  /** Never retire below this many serving replicas. */
+  minReplicas: positiveInt.default(1),
+});
 
 export const clusterSchema = z
   .strictObject({
@@ -56,19 +69,29 @@ export const clusterSchema = z
         error: 'a list of {type, count}',
       })
       .min(1, { error: 'a non-empty list of {type, count}' }),
+    autoscaling: autoscalingSchema.optional(),
   })
   .superRefine((c, ctx) => {
     const known = Object.keys(c.replicaTypes);
-    c.replicas.forEach((group, i) => {
-      if (!(group.type in c.replicaTypes)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['replicas', i, 'type'],
-          message: `must name one of cluster.replicaTypes (${known.join(', ') || 'none defined'}), got ${JSON.stringify(group.type)}`,
-        });
-      }
-    });
+    const check = (groups: { type: string }[], path: string): void =>
+      groups.forEach((group, i) => {
+        if (!(group.type in c.replicaTypes)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path.split('.'), i, 'type'],
+            message: `must name one of cluster.replicaTypes (${known.join(', ') || 'none defined'}), got ${JSON.stringify(group.type)}`,
+          });
+        }
+      });
+    check(c.replicas, 'replicas');
+    if (c.autoscaling !== undefined) check(c.autoscaling.pool, 'autoscaling.pool');
   });
+
+/** Every replica's type name in index order: the initial replicas, then the autoscaling pool. */
+export function replicaTypeNames(c: ClusterSpec): string[] {
+  const groups = [...c.replicas, ...(c.autoscaling?.pool ?? [])];
+  return groups.flatMap((g) => Array<string>(g.count).fill(g.type));
+}
 
 export type BatchingSpec = z.infer<typeof batchingSchema>;
 export type IterationTimeSpec = z.infer<typeof iterationTimeSchema>;
@@ -76,3 +99,4 @@ export type ServiceTimeSpec = z.infer<typeof serviceTimeSchema>;
 export type ReplicaTypeSpec = z.infer<typeof replicaTypeSchema>;
 export type LlmReplicaSpec = Extract<ReplicaTypeSpec, { model: 'llm' }>;
 export type ClusterSpec = z.infer<typeof clusterSchema>;
+export type AutoscalingSpec = z.infer<typeof autoscalingSchema>;

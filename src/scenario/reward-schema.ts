@@ -1,13 +1,64 @@
 import { z } from 'zod';
+import { fraction, nonNegativeNumber, positiveNumber } from './fields.js';
 
-/** What agents are rewarded for: weighted reward terms. */
+const weight = z.number({ error: 'a number' }).default(1);
+const scoreTargets = {
+  alpha: fraction.default(0.5),
+  targetThroughput: positiveNumber,
+  targetLatency: positiveNumber,
+};
+
+/** What agents are rewarded for: weighted reward terms, each logged on its own. */
 export const rewardTermSchema = z.discriminatedUnion('kind', [
   /** Minus each completed request's end-to-end latency. */
-  z.strictObject({ kind: z.literal('latency'), weight: z.number({ error: 'a number' }).default(1) }),
+  z.strictObject({ kind: z.literal('latency'), weight }),
+  /** −kappa · sigmoid((latency − threshold) / sigma) per completed request. */
+  z.strictObject({ kind: z.literal('logistic-latency'), weight, kappa: positiveNumber.default(1), threshold: positiveNumber, sigma: positiveNumber }),
+  /** Per window: alpha · throughput / target − (1 − alpha) · mean latency / target (team). */
+  z.strictObject({ kind: z.literal('score'), weight, ...scoreTargets }),
+  /** Per window: the change of that score since the previous window (team). */
+  z.strictObject({ kind: z.literal('delta-score'), weight, ...scoreTargets }),
+  /** Per window: minus the dispersion of load across accepting replicas (team). */
+  z.strictObject({
+    kind: z.literal('load-balance'),
+    weight,
+    load: z.enum(['requests', 'tokens', 'utilization'], { error: 'requests, tokens or utilization' }).default('requests'),
+    measure: z.enum(['std', 'cv'], { error: 'std or cv' }).default('cv'),
+  }),
+  /** 1 per completed request meeting both the TTFT and the mean-TBT target (seconds). */
+  z.strictObject({ kind: z.literal('slo'), weight, ttft: positiveNumber, tbt: positiveNumber }),
+  /** Net present value of what each decision causes (see src/reward/npv.ts). */
+  z.strictObject({
+    kind: z.literal('npv'),
+    weight,
+    rate: nonNegativeNumber.default(0.01),
+    value: positiveNumber.default(1),
+    slo: positiveNumber,
+    latePenalty: nonNegativeNumber.default(1),
+  }),
+  /** Per window: minus the spending above `budget` per second (team). */
+  z.strictObject({ kind: z.literal('budget'), weight, budget: nonNegativeNumber }),
+  /** Progress: 1 per completed request. */
+  z.strictObject({ kind: z.literal('throughput'), weight }),
 ]);
 
 export const rewardSchema = z.strictObject({
   terms: z.array(rewardTermSchema, { error: 'a list of reward terms' }).min(1, { error: 'at least one reward term' }),
+  /** Seconds of simulated time per reward window (windowed terms evaluate at each window's end). */
+  window: positiveNumber.default(1),
+  /**
+   * Who receives a payment: `individual` — the agents responsible (a request's
+   * scheduler and serving replica; a replica's agent); `team` — every learned
+   * agent receives every payment; `mix` — teamShare of the team payment plus
+   * (1 − teamShare) of the individual one. Team-wide terms always go to the
+   * team, and present values always to the decision they belong to.
+   */
+  credit: z
+    .strictObject({
+      mode: z.enum(['individual', 'team', 'mix'], { error: 'individual, team or mix' }).default('individual'),
+      teamShare: fraction.default(0.5),
+    })
+    .prefault({}),
 });
 
 export type RewardTermSpec = z.infer<typeof rewardTermSchema>;

@@ -21,10 +21,17 @@ export const scenarioSchema = z
   cluster: clusterSchema,
   workload: workloadSchema,
   agents: agentsSchema,
-  reward: rewardSchema.default({ terms: [{ kind: 'latency', weight: 1 }] }),
+  reward: rewardSchema.prefault({ terms: [{ kind: 'latency' }] }),
   learner: learnerSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
+    if (s.agents.autoscaler.policy !== 'none' && s.cluster.autoscaling === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agents', 'autoscaler', 'policy'],
+        message: `is ${s.agents.autoscaler.policy}, but the cluster has no autoscaling pool (cluster.autoscaling) to launch replicas from`,
+      });
+    }
     const p = s.agents.scheduler.policy;
     if (typeof p !== 'string' && p.length !== s.workload.frontends) {
       ctx.addIssue({

@@ -75,6 +75,30 @@ describe('bad input gets one clear sentence and a non-zero exit', () => {
       /workload\.arrivals\.kind must be one of "poisson", "gamma", "trace"; got "weibull"/,
     ));
 
+  it('unknown reward term', () =>
+    expectOneSentence(
+      ['simulate', scenarioWith('bad-term', (s) => (s.reward = { terms: [{ kind: 'happiness' }] }))],
+      /reward\.terms\[0\]\.kind must be one of "latency", "logistic-latency", .*"throughput"; got "happiness"/,
+    ));
+
+  it('bad reward parameter', () =>
+    expectOneSentence(
+      ['simulate', scenarioWith('bad-sigma', (s) => (s.reward = { terms: [{ kind: 'logistic-latency', threshold: 5, sigma: -1 }] }))],
+      /reward\.terms\[0\]\.sigma must be a positive number, got -1/,
+    ));
+
+  it('missing reward parameter', () =>
+    expectOneSentence(
+      ['simulate', scenarioWith('no-slo', (s) => (s.reward = { terms: [{ kind: 'npv' }] }))],
+      /reward\.terms\[0\]\.slo is missing: expected a positive number/,
+    ));
+
+  it('an autoscaler without an autoscaling pool', () =>
+    expectOneSentence(
+      ['simulate', scenarioWith('no-pool', (s) => (s.agents.autoscaler = { policy: 'threshold' }))],
+      /agents\.autoscaler\.policy is threshold, but the cluster has no autoscaling pool/,
+    ));
+
   it('missing scenario file', () => expectOneSentence(['simulate', join(dir, 'nope.json')], /cannot read scenario file .*nope\.json/));
 
   it('scenario that is not JSON', () => expectOneSentence(['simulate', file('broken.json', '{ "name": ')], /broken\.json is not valid JSON/));

@@ -10,6 +10,8 @@ import type { Scenario } from '../../src/scenario/scenario-schema.js';
 const base = produce(loadScenario('scenarios/default.json'), (s) => {
   s.horizon = 40;
   s.agents.scheduler.policy = 'learned';
+  // These tests check the ledger with the simplest term: -e2e per request, paid when it completes.
+  s.reward.terms = [{ kind: 'latency', weight: 1 }];
 });
 
 /** Plays one episode with uniformly random allowed actions; returns what the agents were handed. */
@@ -43,7 +45,7 @@ describe('ClusterEnv contract', () => {
   it('exposes only learned agents, with fixed observation, action and state sizes', () => {
     const env = new ClusterEnv(produce(base, (s) => void (s.agents.replica.policy = 'learned')));
     expect(env.agents.map((a) => a.id)).toEqual(['scheduler/0', 'replica/r0', 'replica/r1', 'replica/r2', 'replica/r3']);
-    expect(env.agents[0]).toMatchObject({ role: 'scheduler', obsSize: 4 * 8 + 2, actionCount: 4 });
+    expect(env.agents[0]).toMatchObject({ role: 'scheduler', obsSize: 4 * 9 + 2, actionCount: 4 });
     expect(env.agents[1]).toMatchObject({ role: 'replica', obsSize: 8, actionCount: 4 });
     const out = env.reset(1);
     for (const d of out.decisions) {

@@ -12,7 +12,7 @@ import { HEURISTIC_NAMES, HEURISTIC_ROUTERS } from '../../src/env/routing/regist
 
 /** Routers read only the load fields. */
 function replicas(loads: readonly (readonly [requests: number, tokens: number])[]): Replica[] {
-  return loads.map(([r, t], i) => ({ index: i, outstandingRequests: r, outstandingTokens: t }) as unknown as Replica);
+  return loads.map(([r, t], i) => ({ index: i, outstandingRequests: r, outstandingTokens: t, accepting: true }) as unknown as Replica);
 }
 
 function byRequests(counts: readonly number[]): Replica[] {
@@ -191,5 +191,23 @@ describe('heuristic registry', () => {
     expect(new Set(firstPicks.jsq)).toEqual(new Set([1]));
     expect(firstPicks['round-robin'].slice(0, 4)).toEqual([0, 1, 2, 0]);
     expect(firstPicks.p2c).not.toContain(0);
+  });
+});
+
+describe('routers skip replicas that are not accepting (starting, draining or stopped)', () => {
+  it('every heuristic routes only to accepting replicas', async () => {
+    const { HEURISTIC_ROUTERS } = await import('../../src/env/routing/registry.js');
+    const { Rng } = await import('../../src/env/rng.js');
+    const { Request } = await import('../../src/env/cluster/request.js');
+    const replicas = [0, 1, 2, 3].map(
+      (i) => ({ index: i, outstandingRequests: i === 1 ? 0 : 5, outstandingTokens: i === 1 ? 0 : 500, accepting: i !== 1 && i !== 2 }) as unknown as Replica,
+    );
+    for (const [name, make] of Object.entries(HEURISTIC_ROUTERS)) {
+      const router = make(Rng.fromSeed(1));
+      for (let id = 0; id < 50; id++) {
+        const chosen = router.route(new Request(id, 0, 0, 10, 10), replicas);
+        expect([0, 3], `${name} chose ${chosen}`).toContain(chosen);
+      }
+    }
   });
 });

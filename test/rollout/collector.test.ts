@@ -61,13 +61,13 @@ describe('RolloutCollector', () => {
           expect(pointedTo.has(next)).toBe(false);
           pointedTo.add(next);
         }
-        if (t.kind[i] === RowKind.Step) expect(t.elapsed[i]).toBeGreaterThanOrEqual(0);
-        if (t.kind[i] === RowKind.Open) expect(t.next[i]).toBe(-1);
+        if (t.kind[i] === RowKind.Step) expect([t.elapsed[i] >= 0, t.awaiting[i], t.closed[i]]).toEqual([true, 0, 1]);
+        if (t.kind[i] === RowKind.Open && t.closed[i] === 0) expect(t.next[i]).toBe(-1);
       }
-      // At most one open row per (copy, agent): the decision whose reward is still accruing.
+      // At most one unclosed row per (copy, agent): its latest decision, waiting for the next one.
       const open = new Set<string>();
       for (let i = 0; i < t.length; i++) {
-        if (t.kind[i] !== RowKind.Open) continue;
+        if (t.kind[i] !== RowKind.Open || t.closed[i] === 1) continue;
         const key = `${t.env[i]}/${t.agent[i]}`;
         expect(open.has(key)).toBe(false);
         open.add(key);
@@ -169,7 +169,7 @@ class MaskedGame implements MultiAgentEnv {
   readonly stateSize = 5;
   private rng = Rng.fromSeed(0);
   private t = 0;
-  private readonly d = { agent: 0, obs: new Float32Array(5), mask: new Uint8Array(5), state: new Float32Array(5), reward: 0, elapsed: 1, time: 0 };
+  private readonly d = { agent: 0, obs: new Float32Array(5), mask: new Uint8Array(5), state: new Float32Array(5), reward: 0, elapsed: 1, time: 0, id: 0, awaitsCredit: false };
 
   reset(seed: number): StepOutcome {
     this.rng = Rng.fromSeed(seed);
@@ -179,7 +179,7 @@ class MaskedGame implements MultiAgentEnv {
 
   step(actions: ArrayLike<number>): StepOutcome {
     if (this.d.mask[actions[0]] !== 1) throw new Error('masked action taken');
-    if (++this.t === 20) return { decisions: [], ended: 'truncated', final: [{ agent: 0, reward: 0, elapsed: 1, obs: this.d.obs, state: this.d.state }] };
+    if (++this.t === 20) return { decisions: [], ended: 'truncated', final: [{ agent: 0, reward: 0, elapsed: 1, obs: this.d.obs, state: this.d.state }], credits: [] };
     return this.next();
   }
 
@@ -190,6 +190,7 @@ class MaskedGame implements MultiAgentEnv {
     this.d.obs.set(this.d.mask);
     this.d.state.set(this.d.mask);
     this.d.time = this.t;
-    return { decisions: [this.d], ended: null, final: [] };
+    this.d.id = this.t;
+    return { decisions: [this.d], ended: null, final: [], credits: [] };
   }
 }

@@ -77,11 +77,47 @@ export class Actor {
     rngs: Rng[],
     hidden?: Float32Array,
   ): { actions: Int32Array; logProbs: Float32Array; hidden?: Float32Array } {
+    if (rngs.length !== batch) throw new Error(`Actor.act: ${rngs.length} generators for ${batch} rows`);
+    const a = this.actionCount;
+    const { data, width, next } = this.forwardRows(obs, mask, batch, hidden);
+    const actions = new Int32Array(batch);
+    const logProbs = new Float32Array(batch);
+    for (let b = 0; b < batch; b++) {
+      const drawn = sampleMasked(data.subarray(b * width, b * width + a), mask.subarray(b * a, (b + 1) * a), temperature, rngs[b]);
+      actions[b] = drawn.action;
+      logProbs[b] = drawn.logProb;
+    }
+    return { actions, logProbs, hidden: next };
+  }
+
+  /** Like `act`, but each row takes its most probable allowed action (ties: the lowest index); for evaluation. */
+  actGreedy(obs: Float32Array, mask: Uint8Array, batch: number, hidden?: Float32Array): { actions: Int32Array; hidden?: Float32Array } {
+    const a = this.actionCount;
+    const { data, width, next } = this.forwardRows(obs, mask, batch, hidden);
+    const actions = new Int32Array(batch);
+    for (let b = 0; b < batch; b++) {
+      let best = -1;
+      for (let k = 0; k < a; k++) {
+        if (mask[b * a + k] === 0) continue;
+        if (best < 0 || data[b * width + k] > data[b * width + best]) best = k;
+      }
+      if (best < 0) throw new Error('Actor.actGreedy: a row has no allowed action');
+      actions[b] = best;
+    }
+    return { actions, hidden: next };
+  }
+
+  /** One forward pass and one readback: per row, the logits then (recurrent) the next state. */
+  private forwardRows(
+    obs: Float32Array,
+    mask: Uint8Array,
+    batch: number,
+    hidden?: Float32Array,
+  ): { data: Float32Array; width: number; next?: Float32Array } {
     const a = this.actionCount;
     const h = this.hiddenSize;
     if (obs.length !== batch * this.obsSize) throw new Error(`Actor.act: ${obs.length} observation values for ${batch} rows of ${this.obsSize}`);
     if (mask.length !== batch * a) throw new Error(`Actor.act: ${mask.length} mask values for ${batch} rows of ${a}`);
-    if (rngs.length !== batch) throw new Error(`Actor.act: ${rngs.length} generators for ${batch} rows`);
     if (hidden !== undefined && hidden.length !== batch * h) throw new Error(`Actor.act: ${hidden.length} hidden values for ${batch} rows of ${h}`);
     const out = tf.tidy(() => {
       const x = tf.tensor2d(obs, [batch, this.obsSize]);
@@ -93,18 +129,10 @@ export class Actor {
     const data = out.dataSync() as Float32Array;
     out.dispose();
     const width = a + h;
-    const actions = new Int32Array(batch);
-    const logProbs = new Float32Array(batch);
-    for (let b = 0; b < batch; b++) {
-      const row = data.subarray(b * width, b * width + a);
-      const drawn = sampleMasked(row, mask.subarray(b * a, (b + 1) * a), temperature, rngs[b]);
-      actions[b] = drawn.action;
-      logProbs[b] = drawn.logProb;
-    }
-    if (!this.recurrent) return { actions, logProbs };
+    if (!this.recurrent) return { data, width };
     const next = new Float32Array(batch * h);
     for (let b = 0; b < batch; b++) next.set(data.subarray(b * width + a, (b + 1) * width), b * h);
-    return { actions, logProbs, hidden: next };
+    return { data, width, next };
   }
 
   /** Torso (MLP, GRU), then head: the order tfjs-format.ts writes them in. */

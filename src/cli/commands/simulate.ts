@@ -57,6 +57,20 @@ export function formatReport(r: SimulationReport): string {
         secs(x.e2e.p99),
       ]),
     ),
+    r.cost.total > 0 ? `\ncost: ${fixed(r.cost.total, 1)} (${fixed(r.cost.perSecond, 2)} per second, ${fixed(r.cost.meanRunningReplicas, 2)} replicas running on average)\n` : '',
+    '\n',
+    table(
+      ['reward (per window)', 'total', 'mean', 'std', 'min', 'max', 'positive'],
+      [...Object.entries(r.reward.terms), ['composed', r.reward.composed] as const].map(([name, s]) => [
+        name,
+        fixed(s.total, 1),
+        fixed(s.mean, 3),
+        fixed(s.std, 3),
+        fixed(s.min, 3),
+        fixed(s.max, 3),
+        `${fixed(s.positive * 100, 0)}%`,
+      ]),
+    ),
     `\n${thousands(r.sim.events)} events in ${fixed(r.sim.wallSeconds, 2)} s (${thousands(r.sim.eventsPerSec)} events/s)\n`,
   ].join('');
 }

@@ -1,4 +1,4 @@
-import type { ClusterSpec, ServiceTimeSpec } from '../../scenario/cluster-schema.js';
+import { replicaTypeNames, type ClusterSpec, type ServiceTimeSpec } from '../../scenario/cluster-schema.js';
 import type { EventLoop } from '../core/event-loop.js';
 import { constant, exponential, gamma, lognormal, uniform, type Sampler } from '../distributions.js';
 import type { Rng } from '../rng.js';
@@ -10,21 +10,14 @@ import type { Replica } from './replica.js';
 
 const BATCH_POLICIES = { vllm: prefillFirst, sarathi: chunkedPrefill };
 
-/** The cluster's replicas in scenario order: r0, r1, ... */
+/** The cluster's replicas in scenario order (r0, r1, ...), the autoscaling pool last. */
 export function buildReplicas(spec: ClusterSpec, loop: EventLoop, rng: Rng): Replica[] {
-  const replicas: Replica[] = [];
-  for (const group of spec.replicas) {
-    const type = spec.replicaTypes[group.type];
-    for (let k = 0; k < group.count; k++) {
-      const index = replicas.length;
-      replicas.push(
-        type.model === 'llm'
-          ? new LlmReplica(index, group.type, loop, type, BATCH_POLICIES[type.batching.kind])
-          : new FifoReplica(index, group.type, loop, serviceTime(type.serviceTime), rng.derive(`service/${index}`)),
-      );
-    }
-  }
-  return replicas;
+  return replicaTypeNames(spec).map((name, index) => {
+    const type = spec.replicaTypes[name];
+    return type.model === 'llm'
+      ? new LlmReplica(index, name, loop, type, BATCH_POLICIES[type.batching.kind])
+      : new FifoReplica(index, name, loop, serviceTime(type.serviceTime), rng.derive(`service/${index}`));
+  });
 }
 
 function serviceTime(spec: ServiceTimeSpec): Sampler {

@@ -15,6 +15,7 @@ import type { Request } from './request.js';
 export class FifoReplica implements Replica {
   readonly id: string;
   readonly stats = new ReplicaStats();
+  accepting = true;
   outstandingTokens = 0;
   private readonly queue = new Deque<Request>();
   private serviceStart = 0;

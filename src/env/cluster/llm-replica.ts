@@ -25,6 +25,7 @@ const KV_WATERMARK = 0.01;
 export class LlmReplica implements Replica {
   readonly id: string;
   readonly stats = new ReplicaStats();
+  accepting = true;
   outstandingTokens = 0;
 
   /** Routed requests not yet admitted (preempted ones re-enter at the front). */

@@ -16,6 +16,8 @@ export interface Replica {
   /** Fraction of the KV cache in use now (0 for replicas without one). */
   readonly kvUsage: number;
   readonly stats: ReplicaStats;
+  /** Whether schedulers may route here (false while stopped, starting up or draining). */
+  accepting: boolean;
   /** Takes a request routed to this replica; starts work if idle. */
   enqueue(request: Request): void;
   /** Handles the end of the step (batch iteration or service) scheduled by this replica. */

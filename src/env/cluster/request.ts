@@ -6,6 +6,8 @@
 export class Request {
   /** Replica index the request was dispatched to, or -1 while unrouted. */
   replica = -1;
+  /** Id of the learned routing decision that sent it (for credit that comes later), or -1. */
+  routingDecision = -1;
   dispatchTime = NaN;
 
   /** Tokens to prefill before the next output token: the prompt, or prompt + generated after a preemption. */

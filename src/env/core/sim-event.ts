@@ -23,10 +23,20 @@ export const EventKind = {
   RequestPreempted: 6,
   /** A replica refused a request that can never fit its KV cache (target: replica). Notification. */
   RequestRejected: 7,
+  /** The autoscaler's periodic look at the cluster (target: unused). Scheduled. */
+  AutoscaleTick: 8,
+  /** A launched replica finished starting up and accepts requests (target: replica). Scheduled. */
+  ReplicaReady: 9,
+  /** A stopped replica was launched: it costs from now on (target: replica). Notification. */
+  ReplicaLaunched: 10,
+  /** A replica stopped (after draining): it costs nothing from now on (target: replica). Notification. */
+  ReplicaStopped: 11,
+  /** The end of a reward window, when windowed reward terms evaluate (target: unused). Scheduled. */
+  RewardWindow: 12,
 } as const;
 
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
-export const EVENT_KIND_COUNT = 8;
+export const EVENT_KIND_COUNT = 13;
 
 export const EVENT_KIND_NAMES: readonly string[] = Object.keys(EventKind);
 

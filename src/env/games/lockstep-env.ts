@@ -13,7 +13,17 @@ export abstract class LockstepEnv implements MultiAgentEnv {
   readonly stateSize: number;
   protected rng = Rng.fromSeed(0);
   protected t = 0;
-  private readonly decisions: { agent: number; obs: Float32Array; mask: Uint8Array; state: Float32Array; reward: number; elapsed: number; time: number }[];
+  private readonly decisions: {
+    agent: number;
+    obs: Float32Array;
+    mask: Uint8Array;
+    state: Float32Array;
+    reward: number;
+    elapsed: number;
+    time: number;
+    id: number;
+    awaitsCredit: false;
+  }[];
   private readonly pendingReward: Float64Array;
 
   constructor(
@@ -34,6 +44,8 @@ export abstract class LockstepEnv implements MultiAgentEnv {
       reward: 0,
       elapsed: 0,
       time: 0,
+      id: 0,
+      awaitsCredit: false,
     }));
   }
 
@@ -73,7 +85,7 @@ export abstract class LockstepEnv implements MultiAgentEnv {
         const d = this.decisions[a.index];
         return { agent: a.index, reward: this.pendingReward[a.index], elapsed: 1, obs: d.obs, state: d.state };
       });
-      return { decisions: [], ended: terminal ? 'done' : 'truncated', final };
+      return { decisions: [], ended: terminal ? 'done' : 'truncated', final, credits: [] };
     }
     this.beginStep();
     return this.outcome();
@@ -95,8 +107,9 @@ export abstract class LockstepEnv implements MultiAgentEnv {
       d.reward = this.pendingReward[d.agent];
       d.elapsed = this.t === 0 ? 0 : 1;
       d.time = this.t;
+      d.id = this.t * this.agents.length + d.agent;
     }
     this.pendingReward.fill(0);
-    return { decisions: this.decisions, ended: null, final: [] };
+    return { decisions: this.decisions, ended: null, final: [], credits: [] };
   }
 }

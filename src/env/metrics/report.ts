@@ -1,3 +1,6 @@
+import type { RewardSummary } from '../../reward/reward-stats.js';
+import type { RewardSystem } from '../../reward/reward-system.js';
+import type { Capacity } from '../cluster/capacity.js';
 import type { Replica } from '../cluster/replica.js';
 import { QuantileSketch, type LatencySummary } from './quantile-sketch.js';
 import type { RequestMetrics } from './request-metrics.js';
@@ -17,6 +20,10 @@ export interface SimulationReport {
   throughput: { requestsPerSec: number; tokensPerSec: number };
   latency: { e2e: LatencySummary; ttft: LatencySummary; tbt: LatencySummary; schedulingDelay: LatencySummary };
   replicas: ReplicaReport[];
+  /** What the replicas cost (cost per second of each type while it runs), and how many ran on average. */
+  cost: { total: number; perSecond: number; meanRunningReplicas: number };
+  /** What the scenario's reward terms paid, each and composed, summarized per reward window. */
+  reward: { terms: Record<string, RewardSummary>; composed: RewardSummary };
   sim: { events: number; simSeconds: number; wallSeconds: number; eventsPerSec: number };
 }
 
@@ -41,7 +48,13 @@ export interface ReportContext {
   wallSeconds: number;
 }
 
-export function buildReport(ctx: ReportContext, metrics: RequestMetrics, replicas: readonly Replica[]): SimulationReport {
+export function buildReport(
+  ctx: ReportContext,
+  metrics: RequestMetrics,
+  replicas: readonly Replica[],
+  capacity: Capacity,
+  rewards: RewardSystem,
+): SimulationReport {
   const T = ctx.simSeconds;
   const perSecond = (n: number): number => (T > 0 ? n / T : 0);
   const tbt = new QuantileSketch();
@@ -77,6 +90,12 @@ export function buildReport(ctx: ReportContext, metrics: RequestMetrics, replica
       outstandingMean: r.stats.outstanding.mean(T),
       e2e: metrics.e2eByReplica[i].summary(),
     })),
+    cost: {
+      total: capacity.totalCost(),
+      perSecond: T > 0 ? capacity.totalCost() / T : 0,
+      meanRunningReplicas: capacity.running.mean(T),
+    },
+    reward: rewards.summary(),
     sim: {
       events: ctx.events,
       simSeconds: T,

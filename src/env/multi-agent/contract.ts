@@ -12,8 +12,12 @@
  * Every decision carries the reward its agent accrued since that agent's own
  * previous decision and the simulated time that passed, so a learner can
  * discount by elapsed time (an agent that acts rarely is discounted more per
- * decision than one that acts often). A lockstep environment is the special
- * case where every agent decides at every step and one time unit passes.
+ * decision than one that acts often). Some rewards belong to one decision and
+ * arrive later (the present value of the request a routing decision sent, paid
+ * when the request completes): such a decision says it `awaitsCredit`, and
+ * `credits` in later outcomes name it by `id` until one of them is `final`.
+ * A lockstep environment is the special case where every agent decides at
+ * every step, one time unit passes, and no credit comes late.
  */
 
 /** A decision-maker in the environment. */
@@ -43,6 +47,20 @@ export interface Decision {
   readonly elapsed: number;
   /** Simulated time now. */
   readonly time: number;
+  /** Unique within the episode; late credit names the decision by it. */
+  readonly id: number;
+  /** Whether rewards will still be credited to this decision after it is taken (see StepOutcome.credits). */
+  readonly awaitsCredit: boolean;
+}
+
+/** Reward attributed to one past decision, arriving after it was taken. */
+export interface DecisionCredit {
+  readonly agent: number;
+  /** The decision's `id`. */
+  readonly decision: number;
+  readonly reward: number;
+  /** The decision's last credit: its reward is complete. Every awaited decision gets one by the episode's end. */
+  readonly final: boolean;
 }
 
 /** What an agent accrued after its last decision, reported when the episode ends. */
@@ -62,6 +80,8 @@ export interface StepOutcome {
   readonly ended: null | 'done' | 'truncated';
   /** One entry per agent when the episode ends; empty otherwise. */
   readonly final: readonly FinalOutcome[];
+  /** Late rewards for earlier decisions, since the previous outcome. */
+  readonly credits: readonly DecisionCredit[];
 }
 
 export interface MultiAgentEnv {

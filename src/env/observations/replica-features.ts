@@ -1,10 +1,14 @@
-import type { ClusterSpec } from '../../scenario/cluster-schema.js';
+import { replicaTypeNames, type ClusterSpec } from '../../scenario/cluster-schema.js';
+import type { Capacity, ReplicaState } from '../cluster/capacity.js';
 import type { Replica } from '../cluster/replica.js';
 import type { Telemetry } from './telemetry.js';
 import { logScale } from './scale.js';
 
 /** Features per replica in scheduler observations and in the global state. */
-export const REPLICA_FEATURES = 8;
+export const REPLICA_FEATURES = 9;
+
+/** A replica's lifecycle state as one number: stopped 0, starting 1/3, draining 2/3, active 1. */
+export const STATE_CODE: Record<ReplicaState, number> = { stopped: 0, starting: 1 / 3, draining: 2 / 3, active: 1 };
 
 /** Static speeds of each replica relative to the fastest in the cluster (1 = fastest). */
 export interface ReplicaSpeeds {
@@ -20,8 +24,8 @@ export interface ReplicaSpeeds {
 export function replicaSpeeds(spec: ClusterSpec): ReplicaSpeeds {
   const decodeTime: number[] = [];
   const prefillTime: number[] = [];
-  for (const group of spec.replicas) {
-    const type = spec.replicaTypes[group.type];
+  for (const name of replicaTypeNames(spec)) {
+    const type = spec.replicaTypes[name];
     let decode: number;
     let prefill: number;
     if (type.model === 'llm') {
@@ -32,10 +36,8 @@ export function replicaSpeeds(spec: ClusterSpec): ReplicaSpeeds {
       const s = type.serviceTime;
       decode = prefill = s.kind === 'deterministic' ? s.value : s.kind === 'uniform' ? (s.min + s.max) / 2 : s.mean;
     }
-    for (let k = 0; k < group.count; k++) {
-      decodeTime.push(decode);
-      prefillTime.push(prefill);
-    }
+    decodeTime.push(decode);
+    prefillTime.push(prefill);
   }
   const fastest = (xs: number[]): number => Math.min(...xs);
   return {
@@ -46,9 +48,9 @@ export function replicaSpeeds(spec: ClusterSpec): ReplicaSpeeds {
 
 /**
  * Writes replica i's features at `out[offset..]`: its load (requests, queue,
- * tokens, KV cache), its static speeds, its recent latency, and its token load
- * in units of the fastest replica's prefill time, a speed-aware load that the
- * heuristics do not use.
+ * tokens, KV cache), its static speeds, its recent latency, its token load in
+ * units of the fastest replica's prefill time (a speed-aware load that the
+ * heuristics do not use), and its lifecycle state.
  */
 export function writeReplicaFeatures(
   out: Float32Array,
@@ -56,6 +58,7 @@ export function writeReplicaFeatures(
   replica: Replica,
   speeds: ReplicaSpeeds,
   telemetry: Telemetry,
+  state: ReplicaState,
 ): void {
   const i = replica.index;
   out[offset] = logScale(replica.outstandingRequests, 1);
@@ -66,9 +69,16 @@ export function writeReplicaFeatures(
   out[offset + 5] = speeds.prefill[i];
   out[offset + 6] = logScale(telemetry.recentLatency[i], 1);
   out[offset + 7] = logScale(replica.outstandingTokens / speeds.prefill[i], 1000);
+  out[offset + 8] = STATE_CODE[state];
 }
 
 /** Every replica's features, replica by replica: the part of the world all agents' views share. */
-export function writeClusterView(out: Float32Array, replicas: readonly Replica[], speeds: ReplicaSpeeds, telemetry: Telemetry): void {
-  for (let i = 0; i < replicas.length; i++) writeReplicaFeatures(out, i * REPLICA_FEATURES, replicas[i], speeds, telemetry);
+export function writeClusterView(
+  out: Float32Array,
+  replicas: readonly Replica[],
+  speeds: ReplicaSpeeds,
+  telemetry: Telemetry,
+  capacity: Capacity,
+): void {
+  for (let i = 0; i < replicas.length; i++) writeReplicaFeatures(out, i * REPLICA_FEATURES, replicas[i], speeds, telemetry, capacity.state[i]);
 }

@@ -1,7 +1,13 @@
 import type { Rng } from '../rng.js';
-import type { Router } from './router.js';
+import { acceptingIndices, type Router } from './router.js';
 
-/** Uniformly random replica: the baseline with no information at all. */
+/** Uniformly random accepting replica: the baseline with no information at all. */
 export function randomRouter(rng: Rng): Router {
-  return { route: (_request, replicas) => rng.int(replicas.length) };
+  const candidates: number[] = [];
+  return {
+    route: (_request, replicas) => {
+      const c = acceptingIndices(replicas, candidates);
+      return c.length === replicas.length ? rng.int(replicas.length) : c[rng.int(c.length)];
+    },
+  };
 }

@@ -3,9 +3,10 @@ import type { Replica } from '../cluster/replica.js';
 
 /**
  * A global scheduler's routing rule: which replica serves an arriving request.
- * Heuristics answer at once. A learned agent's router may instead return
- * `DEFERRED` after pausing the loop; the environment dispatches the request
- * when the agent's action arrives.
+ * Only replicas that are `accepting` may be chosen (an autoscaled cluster has
+ * replicas starting up, draining or stopped). Heuristics answer at once. A
+ * learned agent's router may instead return `DEFERRED` after pausing the loop;
+ * the environment dispatches the request when the agent's action arrives.
  */
 export interface Router {
   route(request: Request, replicas: readonly Replica[]): number;
@@ -14,20 +15,29 @@ export interface Router {
 export const DEFERRED = -1;
 
 /**
- * Index of the replica minimizing `load`, scanning from a rotating start so that
- * ties do not always fall on replica 0 (which would skew a balanced cluster).
+ * Index of the accepting replica minimizing `load`, scanning from a rotating
+ * start so that ties do not always fall on replica 0 (which would skew a
+ * balanced cluster).
  */
 export function argminFrom(replicas: readonly Replica[], start: number, load: (r: Replica) => number): number {
   const n = replicas.length;
-  let best = start % n;
-  let bestLoad = load(replicas[best]);
-  for (let k = 1; k < n; k++) {
+  let best = -1;
+  let bestLoad = Infinity;
+  for (let k = 0; k < n; k++) {
     const i = (start + k) % n;
+    if (!replicas[i].accepting) continue;
     const l = load(replicas[i]);
-    if (l < bestLoad) {
+    if (best < 0 || l < bestLoad) {
       best = i;
       bestLoad = l;
     }
   }
-  return best;
+  return best < 0 ? start % n : best;
+}
+
+/** The accepting replicas' indices (all of them in a fixed cluster). */
+export function acceptingIndices(replicas: readonly Replica[], out: number[]): number[] {
+  out.length = 0;
+  for (let i = 0; i < replicas.length; i++) if (replicas[i].accepting) out.push(i);
+  return out;
 }

@@ -1,0 +1,55 @@
+import type { Beneficiary } from '../../reward/reward-term.js';
+import type { AgentLedger } from './agent-ledger.js';
+import type { DecisionBook } from './decision-book.js';
+
+export interface CreditSettings {
+  mode: 'individual' | 'team' | 'mix';
+  teamShare: number;
+}
+
+/**
+ * Turns a reward payment into agent credit. Individual credit goes to the
+ * agents responsible (a request's scheduler and serving replica; a replica's
+ * agent); team credit gives every learned agent the full amount; mix gives
+ * teamShare of the team credit and the rest of the individual one. Team-wide
+ * payments go to the team in every mode, and decision payments (present
+ * values) to their decision.
+ */
+export class CreditAssignment {
+  constructor(
+    private readonly settings: CreditSettings,
+    private readonly agentCount: number,
+    private readonly schedulerAgent: Int32Array,
+    private readonly replicaAgent: Int32Array,
+    private readonly ledger: AgentLedger,
+    private readonly book: DecisionBook,
+  ) {}
+
+  pay(amount: number, to: Beneficiary): void {
+    if (to.kind === 'decision') {
+      this.book.pay(to.agent, to.decision, amount);
+      return;
+    }
+    if (to.kind === 'team') {
+      this.team(amount);
+      return;
+    }
+    const { mode, teamShare } = this.settings;
+    const individualShare = mode === 'team' ? 0 : mode === 'individual' ? 1 : 1 - teamShare;
+    if (mode !== 'individual') this.team(mode === 'team' ? amount : teamShare * amount);
+    if (individualShare === 0) return;
+    if (to.kind === 'request') {
+      const scheduler = this.schedulerAgent[to.request.frontend];
+      if (scheduler >= 0) this.ledger.credit(scheduler, individualShare * amount);
+      const replica = to.request.replica >= 0 ? this.replicaAgent[to.request.replica] : -1;
+      if (replica >= 0) this.ledger.credit(replica, individualShare * amount);
+    } else {
+      const replica = this.replicaAgent[to.replica];
+      if (replica >= 0) this.ledger.credit(replica, individualShare * amount);
+    }
+  }
+
+  private team(amount: number): void {
+    for (let a = 0; a < this.agentCount; a++) this.ledger.credit(a, amount);
+  }
+}
