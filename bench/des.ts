@@ -97,6 +97,7 @@ export const desCases: BenchCase[] = [
     run: (): Figure[] => {
       const scenario = produce(loadScenario('scenarios/default.json'), (s) => {
         s.horizon = 12_000;
+        s.agents.scheduler.policy = 'lor';
       });
       const m = medianOf(5, () => measure(scenario, 200_000, 'completions'));
       return [

@@ -5,7 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.js';
 import { packageVersion } from '../package-info.js';
 import { compareCommand } from './commands/compare.js';
+import { evalCommand } from './commands/eval.js';
 import { simulateCommand } from './commands/simulate.js';
+import { trainCommand } from './commands/train.js';
 import { processIo, type CliIo } from './io.js';
 
 export function buildProgram(io: CliIo): Command {
@@ -15,7 +17,7 @@ export function buildProgram(io: CliIo): Command {
     .showSuggestionAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const command of [simulateCommand(io), compareCommand(io)]) {
+  for (const command of [simulateCommand(io), trainCommand(io), evalCommand(io), compareCommand(io)]) {
     program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;

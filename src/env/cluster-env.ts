@@ -84,6 +84,7 @@ export class ClusterEnv implements MultiAgentEnv {
   private resolving: number[] = [];
   private readonly decisions: Decision[] = [];
   private heuristicRouters = new Map<HeuristicName, Router[]>();
+  private loadScale = 1;
 
   constructor(readonly scenario: Scenario) {
     const types = replicaTypeNames(scenario.cluster);
@@ -138,9 +139,20 @@ export class ClusterEnv implements MultiAgentEnv {
     return this.sim;
   }
 
+  /** Arrival rates times `scale` (trace gaps divided by it) for episodes reset from now on. */
+  setLoadScale(scale: number): void {
+    this.loadScale = scale;
+  }
+
   reset(seed: number): StepOutcome {
+    const scale = this.loadScale;
     const scenario = produce(this.scenario, (s) => {
       s.seed = seed;
+      const a = s.workload.arrivals;
+      if (scale !== 1) {
+        if (a.kind === 'trace') a.timeScale /= scale;
+        else a.rate *= scale;
+      }
     });
     this.pendingAgents = [];
     for (const slot of this.slots) {

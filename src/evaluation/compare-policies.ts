@@ -3,7 +3,11 @@ import type { SimulationReport } from '../env/metrics/report.js';
 import { HEURISTIC_NAMES, type HeuristicName } from '../env/routing/registry.js';
 import { ServingSimulation } from '../env/serving-simulation.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
+import type { NetworkMap } from '../agents/network-map.js';
+import { ClusterEnv } from '../env/cluster-env.js';
+import { InputError } from '../errors.js';
 import { meanCi, type MeanCi } from './confidence-interval.js';
+import { evaluateLearned, LEARNED_POLICY } from './evaluate-learned.js';
 
 /** One policy's results across seeds (the `summary` rows of `compare --json`). */
 export interface PolicySummary {
@@ -57,6 +61,51 @@ export function compareHeuristics(
       rows.push(new ServingSimulation(variant).run());
     }
   }
+  return { scenario: scenario.name, seeds: [...seeds], rows, summary: summarize(rows) };
+}
+
+/** A trained policy to put beside the heuristics: its networks and the agents they were trained as. */
+export interface LearnedPolicy {
+  agents: Scenario['agents'];
+  networks: NetworkMap;
+  greedy: boolean;
+}
+
+/**
+ * The learned policy's rows on `scenario` (its workload and cluster) and the
+ * given seeds: the scenario with the run's agents, checked to present the very
+ * agents, observations and actions the networks were trained on.
+ */
+export function learnedRows(scenario: Scenario, learned: LearnedPolicy, seeds: readonly number[]): SimulationReport[] {
+  const asTrained = produce(scenario, (s) => {
+    s.agents = learned.agents as typeof s.agents;
+  });
+  const agents = new ClusterEnv(asTrained).agents;
+  const expected = learned.networks.agents;
+  const same = agents.length === expected.length && agents.every((a, i) => a.id === expected[i].id && a.obsSize === expected[i].obsSize && a.actionCount === expected[i].actionCount);
+  if (!same) {
+    throw new InputError(
+      `the checkpoint was trained with agents ${expected.map((a) => `${a.id} (${a.obsSize} inputs, ${a.actionCount} actions)`).join(', ')}, but scenario "${scenario.name}" gives ${agents.map((a) => `${a.id} (${a.obsSize} inputs, ${a.actionCount} actions)`).join(', ') || 'none'}`,
+    );
+  }
+  return evaluateLearned(asTrained, learned.networks, seeds, learned.greedy).reports;
+}
+
+/** Heuristics and, if given, a learned policy, on the same seeds; the learned policy comes first. */
+export function comparePolicies(
+  scenario: Scenario,
+  seeds: readonly number[],
+  learned: LearnedPolicy | null,
+  onRun?: (policy: string, seed: number, done: number, total: number) => void,
+): Comparison {
+  const total = (HEURISTIC_NAMES.length + (learned ? 1 : 0)) * seeds.length;
+  const rows: SimulationReport[] = [];
+  if (learned !== null) {
+    onRun?.(LEARNED_POLICY, seeds[0], 0, total);
+    rows.push(...learnedRows(scenario, learned, seeds));
+  }
+  const heuristics = compareHeuristics(scenario, seeds, (p, s, done) => onRun?.(p, s, rows.length + done, total));
+  rows.push(...heuristics.rows);
   return { scenario: scenario.name, seeds: [...seeds], rows, summary: summarize(rows) };
 }
 

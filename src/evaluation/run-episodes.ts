@@ -20,6 +20,8 @@ export interface EvaluationOptions {
   greedy?: boolean;
   /** Episodes run side by side, their decisions batched per actor. */
   copies?: number;
+  /** Called as each episode ends, with its environment still holding the episode (e.g. to read a report). */
+  onEpisodeEnd?: (env: MultiAgentEnv, outcome: EpisodeOutcome) => void;
 }
 
 /**
@@ -100,6 +102,7 @@ export function runEpisodes(envSpec: EnvSpec, networks: NetworkMap, seeds: reado
         ended: slot.outcome.ended,
         summary: slot.env.summary?.() ?? {},
       };
+      options.onEpisodeEnd?.(slot.env, results[slot.index]);
       const next = start(slot.env);
       if (next !== null) still.push(next);
     }

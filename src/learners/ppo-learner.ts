@@ -23,10 +23,22 @@ import { buildUnits, type TrainingUnits } from './training-units.js';
 /** One record per update: scalar metrics named for TensorBoard ("loss/policy", "policy/approxKl", ...). */
 export type UpdateMetrics = Record<string, number>;
 
-interface Optimizer {
-  optimizer: tf.AdamOptimizer;
-  variables: tf.Variable[];
-  baseLr: number;
+/**
+ * One Adam per network: tfjs's Adam keeps its moment estimates by position in
+ * the gradient list, so each optimizer must always see the same variables in
+ * the same order, which holds for one network but not for a changing set of
+ * networks (an independent actor absent from a minibatch).
+ */
+interface NetworkOptimizer {
+  readonly name: string;
+  readonly adam: tf.AdamOptimizer;
+  readonly variables: tf.Variable[];
+}
+
+/** Networks clipped together and stepped at one learning rate: all of them, or actors apart from critics. */
+interface OptimizerGroup {
+  readonly baseLr: number;
+  readonly networks: NetworkOptimizer[];
 }
 
 /**
@@ -44,7 +56,7 @@ export class PpoLearner {
   readonly kl: KlController;
   readonly entropy: EntropyControl;
   readonly lr: LrSchedule;
-  private readonly optimizers: Optimizer[];
+  private readonly groups: OptimizerGroup[];
   /** Frozen copies of the actors as they were at the start, when a KL-to-reference term needs them. */
   private readonly references: (Actor | null)[];
 
@@ -52,7 +64,7 @@ export class PpoLearner {
     readonly networks: NetworkMap,
     readonly spec: LearnerSpec,
     /** Shuffles minibatches: the learner's own stream of the run's generator. */
-    private readonly rng: Rng,
+    private rng: Rng,
   ) {
     this.rewardScaler = buildRewardScaler(spec.rewardScaling);
     this.advantageNormalizer = new AdvantageNormalizer(spec.advantageNormalization);
@@ -61,15 +73,20 @@ export class PpoLearner {
     this.entropy = new EntropyControl(spec.entropy);
     this.lr = buildLrSchedule(spec.learningRate);
     const o = spec.optimizer;
-    const adam = (lr: number): tf.AdamOptimizer => tf.train.adam(lr, 0.9, 0.999, o.eps);
-    const actorVars = networks.actors.flatMap((a) => a.network.variables);
-    const criticVars = networks.critics.flatMap((c) => c.network.variables);
-    this.optimizers = o.separate
+    const optimizerFor = (n: { name: string; network: { variables: tf.Variable[] } }, lr: number): NetworkOptimizer => ({
+      name: n.name,
+      adam: tf.train.adam(lr, 0.9, 0.999, o.eps),
+      variables: n.network.variables,
+    });
+    const criticLr = o.separate ? (o.criticLr ?? o.lr) : o.lr;
+    const actors = networks.actors.map((a) => optimizerFor(a, o.lr));
+    const critics = networks.critics.map((c) => optimizerFor(c, criticLr));
+    this.groups = o.separate
       ? [
-          { optimizer: adam(o.lr), variables: actorVars, baseLr: o.lr },
-          { optimizer: adam(o.criticLr ?? o.lr), variables: criticVars, baseLr: o.criticLr ?? o.lr },
+          { baseLr: o.lr, networks: actors },
+          { baseLr: criticLr, networks: critics },
         ]
-      : [{ optimizer: adam(o.lr), variables: [...actorVars, ...criticVars], baseLr: o.lr }];
+      : [{ baseLr: o.lr, networks: [...actors, ...critics] }];
     this.references = networks.actors.map(({ network }) => (needsReference(spec.klControl) ? frozenCopy(network) : null));
   }
 
@@ -82,7 +99,7 @@ export class PpoLearner {
   update(batch: RolloutBatch, update: number): UpdateMetrics {
     const spec = this.spec;
     const lrMultiplier = this.lr.multiplier(update, spec.updates);
-    for (const o of this.optimizers) (o.optimizer as unknown as { learningRate: number }).learningRate = o.baseLr * lrMultiplier;
+    for (const g of this.groups) for (const n of g.networks) (n.adam as unknown as { learningRate: number }).learningRate = g.baseLr * lrMultiplier;
     const coefs: LossCoefficients = {
       entropy: this.entropy.coefficient(update, spec.updates),
       klPenalty: this.kl.penaltyCoef(),
@@ -149,7 +166,7 @@ export class PpoLearner {
       'advantage/std': raw.advantageStd,
       'returns/mean': raw.returnMean,
       'reward/scaleDivisor': this.rewardScaler.divisor,
-      'optim/learningRate': this.optimizers[0].baseLr * lrMultiplier,
+      'optim/learningRate': this.groups[0].baseLr * lrMultiplier,
       'optim/gradNorm': steps > 0 ? gradNormSum / steps : 0,
       'coef/entropy': coefs.entropy,
       'coef/klPenalty': coefs.klPenalty,
@@ -168,7 +185,7 @@ export class PpoLearner {
   }
 
   dispose(): void {
-    for (const o of this.optimizers) o.optimizer.dispose();
+    for (const g of this.groups) for (const n of g.networks) n.adam.dispose();
     for (const r of this.references) r?.dispose();
   }
 
@@ -228,7 +245,7 @@ export class PpoLearner {
     const column = this.networks.centralCritic ? 'state' : 'obs';
     const shape = (a: Float32Array, valid: Float32Array): Float32Array => this.advantageNormalizer.minibatch(a, valid);
     let stats: tf.Tensor1D | null = null;
-    const variables = this.optimizers.flatMap((o) => o.variables);
+    const variables = this.groups.flatMap((g) => g.networks.flatMap((n) => n.variables));
     const { value, grads } = tf.variableGrads(() => {
       const loss = ppoMinibatchLoss(
         [...byActor].map(([k, us]) => ({
@@ -253,23 +270,83 @@ export class PpoLearner {
     return { grads, stats: host };
   }
 
-  /** Averages accumulated gradients, clips each optimizer's global norm, steps; returns the mean pre-clip norm. */
+  /**
+   * Averages accumulated gradients, clips each group's global norm, and steps
+   * every network that took part (with all of its variables, in order); returns
+   * the mean pre-clip norm over groups.
+   */
   private applyGradients(grads: tf.NamedTensorMap, accumulatedCount: number): number {
     let normSum = 0;
-    for (const o of this.optimizers) {
-      const names = o.variables.map((v) => v.name).filter((n) => grads[n] !== undefined);
+    for (const g of this.groups) {
+      const present = g.networks.filter((n) => n.variables.some((v) => grads[v.name] !== undefined));
       const norm = tf.tidy(() => {
-        const squares = names.map((n) => tf.sum(tf.square(grads[n])));
-        return Math.sqrt(tf.addN(squares).dataSync()[0]) / accumulatedCount;
+        const squares = present.flatMap((n) => n.variables.filter((v) => grads[v.name] !== undefined).map((v) => tf.sum(tf.square(grads[v.name]))));
+        return squares.length === 0 ? 0 : Math.sqrt(tf.addN(squares).dataSync()[0]) / accumulatedCount;
       });
       normSum += norm;
       const scale = Math.min(1, this.spec.maxGradNorm / (norm + 1e-6)) / accumulatedCount;
-      const scaled = names.map((name) => ({ name, tensor: tf.mul(grads[name], scale) }));
-      o.optimizer.applyGradients(scaled);
-      tf.dispose(scaled.map((s) => s.tensor));
+      for (const n of present) {
+        const scaled = n.variables.map((v) => ({
+          name: v.name,
+          tensor: grads[v.name] !== undefined ? tf.mul(grads[v.name], scale) : tf.zerosLike(v),
+        }));
+        n.adam.applyGradients(scaled);
+        tf.dispose(scaled.map((x) => x.tensor));
+      }
     }
     tf.dispose(Object.values(grads));
-    return normSum / this.optimizers.length;
+    return normSum / this.groups.length;
+  }
+
+  /** Every optimizer's state (Adam's step count and moments), per network, for a checkpoint. */
+  async optimizerState(): Promise<{ network: string; weights: { name: string; shape: number[]; values: Float32Array }[] }[]> {
+    const out = [];
+    for (const g of this.groups) {
+      for (const n of g.networks) {
+        const weights = await n.adam.getWeights();
+        out.push({
+          network: n.name,
+          weights: weights.map((w) => ({ name: w.name, shape: [...w.tensor.shape], values: Float32Array.from(w.tensor.dataSync()) })),
+        });
+        // The step count comes as a fresh tensor; the moments are the optimizer's own variables.
+        for (const w of weights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+      }
+    }
+    return out;
+  }
+
+  async restoreOptimizerState(state: Awaited<ReturnType<PpoLearner['optimizerState']>>): Promise<void> {
+    for (const g of this.groups) {
+      for (const n of g.networks) {
+        const saved = state.find((s) => s.network === n.name);
+        if (saved === undefined) throw new Error(`checkpoint has no optimizer state for ${n.name}`);
+        const tensors = saved.weights.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape) }));
+        await n.adam.setWeights(tensors); // copies them into its own variables
+        tf.dispose(tensors.map((t) => t.tensor));
+      }
+    }
+  }
+
+  /** The learner policies' state and the shuffling generator, for a checkpoint (JSON). */
+  policyState(): unknown {
+    return {
+      rng: this.rng.state(),
+      rewardScaler: this.rewardScaler.state(),
+      valueNormalizer: this.valueNormalizer.state(),
+      kl: this.kl.state(),
+      entropy: this.entropy.state(),
+      lr: this.lr.state(),
+    };
+  }
+
+  restorePolicyState(s: unknown): void {
+    const st = s as { rng: [number, number, number, number]; rewardScaler: unknown; valueNormalizer: unknown; kl: unknown; entropy: unknown; lr: unknown };
+    this.rng = Rng.fromState(this.rng.seed, st.rng);
+    this.rewardScaler.restore(st.rewardScaler);
+    this.valueNormalizer.restore(st.valueNormalizer);
+    this.kl.restore(st.kl);
+    this.entropy.restore(st.entropy);
+    this.lr.restore(st.lr);
   }
 
   private shuffled(n: number): number[] {

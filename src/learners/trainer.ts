@@ -3,6 +3,7 @@ import { NetworkMap } from '../agents/network-map.js';
 import { makeEnv, type EnvSpec } from '../env/env-spec.js';
 import { Rng } from '../env/rng.js';
 import { ParallelCollector } from '../rollout/parallel-collector.js';
+import type { CollectorSnapshot } from '../rollout/rollout-collector.js';
 import type { LearnerSpec } from '../scenario/learner-schema.js';
 import type { NetworksSpec } from '../scenario/networks-schema.js';
 import { batchMetrics } from './batch-metrics.js';
@@ -63,9 +64,39 @@ export class Trainer {
     return metrics;
   }
 
+  /** Everything needed to continue exactly where this trainer is (between updates). */
+  async captureState(): Promise<TrainerState> {
+    return {
+      weights: this.networks.exportWeights(),
+      optimizer: await this.learner.optimizerState(),
+      learner: this.learner.policyState(),
+      collector: await this.collector.snapshot(),
+    };
+  }
+
+  async restoreState(state: TrainerState): Promise<void> {
+    this.networks.importWeights(state.weights);
+    await this.learner.restoreOptimizerState(state.optimizer);
+    this.learner.restorePolicyState(state.learner);
+    await this.collector.restore(state.collector);
+  }
+
+  /** Episodes starting from now on run at this load (a curriculum stage); 1 is the scenario's own. */
+  async setLoadScale(scale: number): Promise<void> {
+    await this.collector.setLoadScale(scale);
+  }
+
   async close(): Promise<void> {
     await this.collector.close();
     this.learner.dispose();
     this.networks.dispose();
   }
+}
+
+/** A trainer's state between updates: weights, optimizer moments, learner policies, rollouts in progress. */
+export interface TrainerState {
+  weights: Float32Array;
+  optimizer: Awaited<ReturnType<PpoLearner['optimizerState']>>;
+  learner: unknown;
+  collector: CollectorSnapshot;
 }

@@ -1,6 +1,5 @@
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import { writeFileAtomic } from '../storage/atomic-file.js';
 
 /**
  * A minimal PNG writer: one IHDR (8-bit RGBA, no interlacing), one IDAT and an
@@ -71,26 +70,8 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Buff
   return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
 }
 
-let tempCounter = 0;
 
-/**
- * Writes `png` to `path` through a temporary sibling that is flushed and then
- * renamed over the target, so a dashboard viewer that reloads the file never
- * sees half an image. The temporary file is removed if anything fails.
- */
+/** Writes a PNG atomically (see writeFileAtomic), creating its folder. */
 export async function writePngAtomic(path: string, png: Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${tempCounter++}.tmp`);
-  try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(png);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (e) {
-    await unlink(temp).catch(() => undefined);
-    throw e;
-  }
+  writeFileAtomic(path, png);
 }

@@ -4,7 +4,7 @@ import type { BackendName } from '../agents/backend.js';
 import type { NetworkMap } from '../agents/network-map.js';
 import { makeEnv, type EnvSpec } from '../env/env-spec.js';
 import { mergeBatches } from './merge-batches.js';
-import { RolloutCollector, type EpisodeRecord, type RolloutBatch } from './rollout-collector.js';
+import { RolloutCollector, type CollectorSnapshot, type EpisodeRecord, type RolloutBatch } from './rollout-collector.js';
 import { TrajectoryTable, type TableMessage } from './trajectory-table.js';
 import type { WorkerInit, WorkerRequest } from './rollout-worker.js';
 
@@ -20,7 +20,9 @@ export interface ParallelCollectorOptions {
 
 type WorkerReply =
   | { type: 'ready' }
+  | { type: 'restored' }
   | { type: 'error'; message: string; stack?: string }
+  | { type: 'snapshot'; snapshot: CollectorSnapshot }
   | { type: 'batch'; tables: TableMessage[]; steps: number; decisions: number; episodes: EpisodeRecord[] };
 
 /**
@@ -35,6 +37,8 @@ export class ParallelCollector {
     private readonly local: RolloutCollector,
     private readonly workers: Worker[],
     private readonly networks: NetworkMap,
+    /** Copies run by each worker, in order. */
+    private readonly shardSizes: number[],
   ) {}
 
   static async start(networks: NetworkMap, o: ParallelCollectorOptions): Promise<ParallelCollector> {
@@ -48,7 +52,12 @@ export class ParallelCollector {
         spawn({ envSpec: o.envSpec, envIds, totalCopies: o.copies, baseSeed, networks: networks.spec, backend: o.backend ?? 'wasm' }),
       ),
     );
-    return new ParallelCollector(local, workers, networks);
+    return new ParallelCollector(
+      local,
+      workers,
+      networks,
+      ranges.slice(1).map((r) => r.length),
+    );
   }
 
   get threads(): number {
@@ -58,7 +67,7 @@ export class ParallelCollector {
   /** Every copy takes `rounds` steps (see RolloutCollector.collect). */
   async collect(rounds: number, temperature = 1): Promise<RolloutBatch> {
     const weights = this.workers.length > 0 ? this.networks.exportWeights() : new Float32Array(0);
-    const remote = this.workers.map((w) => request(w, { type: 'collect', rounds, temperature, weights }));
+    const remote = this.workers.map((w) => request(w, { type: 'collect', rounds, temperature, weights }, 'batch'));
     const mine = this.local.collect(rounds, temperature);
     const theirs = await Promise.all(remote);
     return mergeBatches([
@@ -71,6 +80,33 @@ export class ParallelCollector {
         episodes: r.episodes,
       })),
     ]);
+  }
+
+  /** Every copy's state, in copy order (see CollectorSnapshot). */
+  async snapshot(): Promise<CollectorSnapshot> {
+    const theirs = await Promise.all(this.workers.map((w) => request(w, { type: 'snapshot' }, 'snapshot')));
+    const mine = this.local.snapshot();
+    return { loadScale: mine.loadScale, copies: [...mine.copies, ...theirs.flatMap((r) => r.snapshot.copies)] };
+  }
+
+  /** Continues from a snapshot taken with the same copies (and any number of threads). */
+  async restore(snapshot: CollectorSnapshot): Promise<void> {
+    const local = this.local.envs.length;
+    this.local.restore({ loadScale: snapshot.loadScale, copies: snapshot.copies.slice(0, local) });
+    let from = local;
+    await Promise.all(
+      this.workers.map((w, k) => {
+        const count = this.shardSizes[k];
+        const part = { loadScale: snapshot.loadScale, copies: snapshot.copies.slice(from, from + count) };
+        from += count;
+        return request(w, { type: 'restore', snapshot: part }, 'restored');
+      }),
+    );
+  }
+
+  async setLoadScale(scale: number): Promise<void> {
+    this.local.setLoadScale(scale);
+    await Promise.all(this.workers.map((w) => request(w, { type: 'load', scale }, 'restored')));
   }
 
   async close(): Promise<void> {
@@ -119,14 +155,15 @@ function spawn(init: WorkerInit): Promise<Worker> {
   });
 }
 
-function request(worker: Worker, msg: WorkerRequest): Promise<Extract<WorkerReply, { type: 'batch' }>> {
+/** Sends a request and waits for the reply of the expected type. */
+function request<T extends WorkerReply['type']>(worker: Worker, msg: WorkerRequest, expect: T): Promise<Extract<WorkerReply, { type: T }>> {
   return new Promise((resolve, reject) => {
     const onError = (e: Error): void => reject(e);
     worker.once('error', onError);
     worker.once('message', (m: WorkerReply) => {
       worker.off('error', onError);
-      if (m.type === 'batch') resolve(m);
-      else reject(new Error(m.type === 'error' ? `rollout worker: ${m.message}` : 'rollout worker sent an unexpected message'));
+      if (m.type === expect) resolve(m as Extract<WorkerReply, { type: T }>);
+      else reject(new Error(m.type === 'error' ? `rollout worker: ${m.message}` : `rollout worker replied ${m.type} to ${msg.type}`));
     });
     worker.postMessage(msg);
   });

@@ -1,7 +1,7 @@
 import type { NetworkMap } from '../agents/network-map.js';
 import type { Decision, MultiAgentEnv, StepOutcome } from '../env/multi-agent/contract.js';
-import { Rng } from '../env/rng.js';
-import { RowKind, TrajectoryTable } from './trajectory-table.js';
+import { Rng, type RngState } from '../env/rng.js';
+import { RowKind, TrajectoryTable, type TableMessage } from './trajectory-table.js';
 
 /** An episode that ended during a collection. */
 export interface EpisodeRecord {
@@ -25,6 +25,34 @@ export interface RolloutBatch {
   readonly steps: number;
   readonly decisions: number;
   readonly episodes: readonly EpisodeRecord[];
+}
+
+/**
+ * A collector's state between collections, enough to continue exactly: per
+ * copy, its episode's seed and the actions taken in it so far (replaying them
+ * rebuilds the simulation), its sampling generator, hidden states, and the rows
+ * that have not trained yet.
+ */
+export interface CollectorSnapshot {
+  /** The load scale new episodes start with. */
+  loadScale: number;
+  copies: {
+    running: boolean;
+    /** The load scale its current episode started with. */
+    loadScale: number;
+    episode: number;
+    seed: number;
+    rng: RngState;
+    replay: number[][];
+    pending: number[];
+    open: number[];
+    awaiting: [number, number, number][];
+    actorHidden: Float32Array[];
+    criticHidden: Float32Array[];
+    decisions: number;
+    reward: number;
+    segments: TableMessage[];
+  }[];
 }
 
 export interface CollectorOptions {
@@ -56,6 +84,10 @@ interface EnvState {
   readonly criticHidden: Float32Array[];
   decisions: number;
   reward: number;
+  /** The actions of every step of the current episode, for rebuilding it from a checkpoint. */
+  replay: number[][];
+  /** The load scale the current episode started with. */
+  loadScale: number;
 }
 
 /** The pending decisions gathered for one actor's forward pass. */
@@ -90,6 +122,7 @@ export class RolloutCollector {
   private readonly baseSeed: number;
   private readonly totalCopies: number;
   private readonly slots: ActorSlots[];
+  private loadScale = 1;
 
   constructor(
     readonly envs: readonly MultiAgentEnv[],
@@ -129,7 +162,14 @@ export class RolloutCollector {
       criticHidden: agents.map((a) => new Float32Array(networks.criticFor(a.index).hiddenSize)),
       decisions: 0,
       reward: 0,
+      replay: [],
+      loadScale: 1,
     }));
+  }
+
+  /** Episodes starting from now on run at this load (see MultiAgentEnv.setLoadScale). */
+  setLoadScale(scale: number): void {
+    this.loadScale = scale;
   }
 
   /**
@@ -160,6 +200,7 @@ export class RolloutCollector {
         }
         decisions += pending.length;
         st.decisions += pending.length;
+        st.replay.push(Array.from(actions));
         st.outcome = this.envs[e].step(actions);
         steps += this.applyCredits(st);
       }
@@ -170,6 +211,62 @@ export class RolloutCollector {
     this.evaluateCritics(tables);
     episodes.sort((a, b) => a.env - b.env || a.seed - b.seed);
     return { tables, tableOf: this.tableOf, steps, decisions, episodes };
+  }
+
+  snapshot(): CollectorSnapshot {
+    return {
+      loadScale: this.loadScale,
+      copies: this.states.map((st) => ({
+        running: st.outcome !== null,
+        loadScale: st.loadScale,
+        episode: st.episode,
+        seed: st.seed,
+        rng: st.rng.state(),
+        replay: st.replay.map((a) => [...a]),
+        pending: st.outcome?.decisions.map((d) => d.id) ?? [],
+        open: Array.from(st.open),
+        awaiting: [...st.awaitingRows].map(([id, [segment, row]]) => [id, segment, row]),
+        actorHidden: st.actorHidden.map((h) => Float32Array.from(h)),
+        criticHidden: st.criticHidden.map((h) => Float32Array.from(h)),
+        decisions: st.decisions,
+        reward: st.reward,
+        segments: st.segments.map((t) => t.toMessage()),
+      })),
+    };
+  }
+
+  /** Continues from a snapshot of a collector over the same copies: replays each running episode to where it was. */
+  restore(snapshot: CollectorSnapshot): void {
+    if (snapshot.copies.length !== this.states.length) {
+      throw new Error(`the snapshot has ${snapshot.copies.length} env copies, this collector ${this.states.length}`);
+    }
+    this.loadScale = snapshot.loadScale;
+    snapshot.copies.forEach((c, e) => {
+      const st = this.states[e];
+      st.loadScale = c.loadScale;
+      st.episode = c.episode;
+      st.seed = c.seed;
+      st.rng = Rng.fromState(0, c.rng);
+      st.replay = c.replay.map((a) => [...a]);
+      st.open.set(c.open);
+      st.awaitingRows.clear();
+      for (const [id, segment, row] of c.awaiting) st.awaitingRows.set(id, [segment, row]);
+      c.actorHidden.forEach((h, a) => st.actorHidden[a].set(h));
+      c.criticHidden.forEach((h, a) => st.criticHidden[a].set(h));
+      st.decisions = c.decisions;
+      st.reward = c.reward;
+      c.segments.forEach((m, r) => (st.segments[r] = TrajectoryTable.fromMessage(m)));
+      st.outcome = null;
+      if (!c.running) return;
+      this.envs[e].setLoadScale?.(c.loadScale);
+      let outcome = this.envs[e].reset(c.seed);
+      for (const actions of c.replay) outcome = this.envs[e].step(actions);
+      const ids = outcome.decisions.map((d) => d.id);
+      if (outcome.ended !== null || ids.join() !== c.pending.join()) {
+        throw new Error(`replaying env copy ${this.envIds[e]} from its checkpoint did not reach the same decisions (the scenario or the code changed since)`);
+      }
+      st.outcome = outcome;
+    });
   }
 
   /** Starts a new episode if the copy has none running; returns the steps closed by ending one. */
@@ -184,8 +281,11 @@ export class RolloutCollector {
       st.rng = Rng.fromSeed(st.seed).derive('policy');
       st.decisions = 0;
       st.reward = 0;
+      st.replay = [];
+      st.loadScale = this.loadScale;
       for (const h of st.actorHidden) h.fill(0);
       for (const h of st.criticHidden) h.fill(0);
+      this.envs[e].setLoadScale?.(this.loadScale);
       st.outcome = this.envs[e].reset(st.seed);
     }
     return steps;

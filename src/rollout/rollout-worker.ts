@@ -9,7 +9,7 @@ import { NetworkMap } from '../agents/network-map.js';
 import { makeEnv, type EnvSpec } from '../env/env-spec.js';
 import { Rng } from '../env/rng.js';
 import type { NetworksSpec } from '../scenario/networks-schema.js';
-import { RolloutCollector } from './rollout-collector.js';
+import { RolloutCollector, type CollectorSnapshot } from './rollout-collector.js';
 
 export interface WorkerInit {
   envSpec: EnvSpec;
@@ -20,7 +20,12 @@ export interface WorkerInit {
   backend: BackendName;
 }
 
-export type WorkerRequest = { type: 'collect'; rounds: number; temperature: number; weights: Float32Array } | { type: 'close' };
+export type WorkerRequest =
+  | { type: 'collect'; rounds: number; temperature: number; weights: Float32Array }
+  | { type: 'snapshot' }
+  | { type: 'restore'; snapshot: CollectorSnapshot }
+  | { type: 'load'; scale: number }
+  | { type: 'close' };
 
 const port = parentPort;
 if (port === null) throw new Error('rollout-worker.ts must run in a worker thread');
@@ -39,6 +44,20 @@ try {
       return;
     }
     try {
+      if (msg.type === 'snapshot') {
+        port.postMessage({ type: 'snapshot', snapshot: collector.snapshot() });
+        return;
+      }
+      if (msg.type === 'load') {
+        collector.setLoadScale(msg.scale);
+        port.postMessage({ type: 'restored' });
+        return;
+      }
+      if (msg.type === 'restore') {
+        collector.restore(msg.snapshot);
+        port.postMessage({ type: 'restored' });
+        return;
+      }
       networks.importWeights(msg.weights);
       const batch = collector.collect(msg.rounds, msg.temperature);
       const tables = batch.tables.map((t) => t.toMessage());

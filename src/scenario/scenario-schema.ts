@@ -4,6 +4,7 @@ import { clusterSchema } from './cluster-schema.js';
 import { positiveInt, positiveNumber, seedInt } from './fields.js';
 import { learnerSchema } from './learner-schema.js';
 import { rewardSchema } from './reward-schema.js';
+import { trainingSchema } from './training-schema.js';
 import { workloadSchema } from './workload-schema.js';
 
 /** A scenario: the unit a researcher writes. Unknown fields are errors, so typos do not pass silently. */
@@ -23,6 +24,7 @@ export const scenarioSchema = z
   agents: agentsSchema,
   reward: rewardSchema.prefault({ terms: [{ kind: 'latency' }] }),
   learner: learnerSchema.prefault({}),
+  training: trainingSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
     if (s.agents.autoscaler.policy !== 'none' && s.cluster.autoscaling === undefined) {

@@ -130,6 +130,9 @@ describe('bad input gets one clear sentence and a non-zero exit', () => {
 
   it('unknown command', () => expectOneSentence(['simulat', 'scenarios/default.json'], /unknown command 'simulat'/));
 
+  it('simulating a scenario whose scheduler is learned, without naming a heuristic', () =>
+    expectOneSentence(['simulate', 'scenarios/default.json'], /has a learned scheduler at front-end 0; pass --scheduler NAME to simulate a heuristic/));
+
   it('the installed entry point prints no stack trace either', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', join(dir, 'nope.json')], { encoding: 'utf8' });
     expect(r.status).toBe(1);

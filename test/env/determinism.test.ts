@@ -28,6 +28,7 @@ function fingerprint(scenario: Scenario): { events: string; report: Omit<Simulat
 describe('determinism', () => {
   const base = produce(loadScenario('scenarios/default.json'), (s) => {
     s.horizon = 60;
+    s.agents.scheduler.policy = 'lor';
   });
 
   for (const policy of ['random', 'p2c', 'lor'] as const) {

@@ -8,7 +8,7 @@ describe("Little's law on the LLM replica model", () => {
   // each replica's outstanding-requests curve equals the sum of the sojourn times of
   // its requests: L = lambda * W holds exactly, not just on average. It checks that
   // queueing, admission, preemption and completion keep the books consistently.
-  const base = loadScenario('scenarios/default.json');
+  const base = produce(loadScenario('scenarios/default.json'), (s) => void (s.agents.scheduler.policy = 'lor'));
   for (const batching of ['vllm', 'sarathi'] as const) {
     it(`holds per replica with ${batching} batching`, () => {
       const scenario = produce(base, (s) => {

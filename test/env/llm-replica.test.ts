@@ -104,6 +104,7 @@ describe('LLM replica KV cache', () => {
     for (const kind of ['vllm', 'sarathi'] as const) {
       const s = produce(loadScenario('scenarios/default.json'), (d) => {
         d.horizon = 60;
+        d.agents.scheduler.policy = 'lor';
         for (const t of Object.values(d.cluster.replicaTypes)) {
           if (t.model === 'llm') t.batching = kind === 'vllm' ? { kind, maxBatchSize: 64, maxBatchTokens: 4096 } : { kind, maxBatchSize: 64, chunkSize: 512 };
         }

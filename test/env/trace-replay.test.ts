@@ -44,7 +44,7 @@ describe('trace replay', () => {
   });
 
   it('--trace replaces a synthetic workload', () => {
-    const replay = applyOverrides(loadScenario('scenarios/default.json'), { trace: TRACE, requests: 500 });
+    const replay = applyOverrides(loadScenario('scenarios/default.json'), { trace: TRACE, requests: 500, scheduler: 'lor' });
     expect(replay.workload.arrivals.kind).toBe('trace');
     expect(replay.workload.promptTokens).toBeUndefined();
     const report = new ServingSimulation(replay).run();

@@ -136,7 +136,8 @@ describe("the default scenario's reward under LOR", () => {
   it('is neither constant nor all negative', async () => {
     const { ServingSimulation } = await import('../../src/env/serving-simulation.js');
     const { loadScenario } = await import('../../src/scenario/load.js');
-    const report = new ServingSimulation(loadScenario('scenarios/default.json')).run();
+    const { applyOverrides } = await import('../../src/scenario/overrides.js');
+    const report = new ServingSimulation(applyOverrides(loadScenario('scenarios/default.json'), { scheduler: 'lor' })).run();
     const composed = report.reward.composed;
     expect(report.policy).toBe('lor');
     expect(composed.windows).toBeGreaterThan(100);

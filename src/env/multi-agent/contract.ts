@@ -94,4 +94,6 @@ export interface MultiAgentEnv {
   step(actions: ArrayLike<number>): StepOutcome;
   /** Figures of the current episode for logging (e.g. latency percentiles), named in the world's terms. */
   summary?(): Record<string, number>;
+  /** Scales the load of episodes reset from now on (a curriculum stage); 1 is the scenario's own. */
+  setLoadScale?(scale: number): void;
 }

@@ -1,0 +1,94 @@
+import { Command, Option } from 'commander';
+import { produce } from 'immer';
+import { BACKENDS, useBackend, type BackendName } from '../../agents/backend.js';
+import { loadScenario } from '../../scenario/load.js';
+import { applyOverrides } from '../../scenario/overrides.js';
+import { runTraining, type TrainResult } from '../../training/training-run.js';
+import type { MetricsRecord } from '../../training/training-plots.js';
+import { addRunFlags, integerAtLeast, runOverrides, type RunFlags } from '../flags.js';
+import type { CliIo } from '../io.js';
+import { Progress } from '../progress.js';
+import { fixed, secs, thousands } from '../table.js';
+
+interface TrainFlags extends RunFlags {
+  out?: string;
+  updates?: number;
+  resume?: boolean;
+  threads?: number;
+  backend: BackendName;
+  json?: boolean;
+}
+
+export function trainCommand(io: CliIo): Command {
+  return addRunFlags(
+    new Command('train')
+      .description("train the scenario's learned agents (MAPPO) and write a run directory")
+      .argument('<scenario>', 'scenario JSON file')
+      .option('--out <dir>', 'run directory (default: runs/<scenario name>)')
+      .option('--updates <n>', 'number of PPO updates (overrides learner.updates)', integerAtLeast(1))
+      .option('--resume', 'continue the run in --out from its latest checkpoint')
+      .option('--threads <n>', 'threads for rollouts (default: one per core)', integerAtLeast(1))
+      .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('wasm'))
+      .option('--json', 'print one JSON document (CLI.md) when training ends'),
+  ).action(async (file: string, flags: TrainFlags) => {
+    const loaded = applyOverrides(loadScenario(file), runOverrides(flags));
+    const scenario =
+      flags.updates === undefined
+        ? loaded
+        : produce(loaded, (s) => {
+            s.learner.updates = flags.updates as number;
+          });
+    await useBackend(flags.backend);
+    const progress = new Progress(io);
+    let stop = false;
+    const onSigint = (): void => {
+      stop = true;
+      io.stderr('\nstopping after this update; the checkpoint will be saved (Ctrl-C again to abort)\n');
+      process.once('SIGINT', () => process.exit(130));
+    };
+    process.once('SIGINT', onSigint);
+    let result: TrainResult;
+    try {
+      result = await runTraining({
+        scenario,
+        runDir: flags.out ?? `runs/${scenario.name}`,
+        resume: flags.resume === true,
+        threads: flags.threads,
+        backend: flags.backend,
+        onUpdate: (m, total) => progress.update(progressLine(m, total)),
+        shouldStop: () => stop,
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+      progress.done();
+    }
+    if (flags.json) {
+      io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    io.stdout(
+      [
+        `trained ${result.updates} updates (${thousands(result.envSteps)} decisions) in ${fixed(result.wallSeconds, 1)} s${result.stoppedEarly ? ', stopped early' : ''}`,
+        `validation: mean episode reward ${fixed(result.final.meanReward, 3)}, p99 end-to-end ${secs(result.final.e2eP99)} s, ${fixed(result.final.throughputRps)} requests/s`,
+        result.best ? `best: ${result.best.metric} ${fixed(result.best.value, 4)} at update ${result.best.update} (checkpoints/best)` : '',
+        `run directory: ${result.runDir} (TensorBoard: tensorboard --logdir ${result.runDir}; evaluate: mappo eval ${result.runDir})`,
+      ]
+        .filter((l) => l !== '')
+        .join('\n') + '\n',
+    );
+  });
+}
+
+/** update 12/100 [####------] 12,288 decisions · reward 0.712 · p99 13.9 s · KL 0.0041 · H 0.81 · 2.1 s/update · ETA 3m */
+function progressLine(m: MetricsRecord, total: number): string {
+  const width = 20;
+  const done = Math.round((m.update / total) * width);
+  const perUpdate = m.wallSeconds / Math.max(1, m.update);
+  const eta = perUpdate * (total - m.update);
+  const f = (key: string, digits: number): string => (Number.isFinite(m[key]) ? m[key].toFixed(digits) : '-');
+  return (
+    `update ${m.update}/${total} [${'#'.repeat(done)}${'-'.repeat(width - done)}] ${thousands(m.envSteps)} decisions` +
+    ` · reward ${f('reward/perDecision', 3)} · p99 ${f('episode/e2eP99', 1)} s · KL ${f('policy/approxKl', 4)} · H ${f('policy/entropy', 2)}` +
+    ` · ${perUpdate.toFixed(1)} s/update · ETA ${eta >= 60 ? `${Math.round(eta / 60)}m` : `${Math.round(eta)}s`}`
+  );
+}

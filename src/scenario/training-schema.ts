@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { nonNegativeNumber, positiveInt, positiveNumber } from './fields.js';
+
+/** Figures a run can be judged by: the episode reward (higher is better) or a serving figure (lower is better). */
+export const VALIDATION_METRICS = ['reward', 'e2eP99', 'e2eMean', 'ttftP99'] as const;
+export type ValidationMetric = (typeof VALIDATION_METRICS)[number];
+
+/** How a training run is run: validation, early stopping, a load curriculum, checkpoints. */
+export const trainingSchema = z.strictObject({
+  /** Every `every` updates (and at the end), play `episodes` held-out episodes and keep the best checkpoint by `metric`. */
+  validation: z
+    .strictObject({
+      every: positiveInt.default(10),
+      episodes: positiveInt.default(3),
+      metric: z.enum(VALIDATION_METRICS, { error: VALIDATION_METRICS.join(', ') }).default('reward'),
+      /** Judge the policy acting on its most probable action instead of sampling. */
+      greedy: z.boolean({ error: 'true or false' }).default(false),
+    })
+    .prefault({}),
+  /** Stop when `patience` validations in a row improve the best by less than `threshold` (relative). */
+  earlyStopping: z.strictObject({ patience: positiveInt, threshold: nonNegativeNumber.default(0.01) }).optional(),
+  /** A load schedule: from each stage's update on, new episodes run at `loadScale` times the scenario's load. */
+  curriculum: z
+    .array(z.strictObject({ fromUpdate: positiveInt, loadScale: positiveNumber }), { error: 'a list of {fromUpdate, loadScale}' })
+    .optional(),
+  /** Write checkpoints/latest every this many updates (and at the end). */
+  checkpointEvery: positiveInt.default(10),
+});
+
+export type TrainingSpec = z.infer<typeof trainingSchema>;
+
+/** Whether a larger value of the metric is better. */
+export function higherIsBetter(metric: ValidationMetric): boolean {
+  return metric === 'reward';
+}
