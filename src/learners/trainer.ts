@@ -20,6 +20,12 @@ export interface TrainingSetup {
 }
 
 /**
+ * Training episodes take seeds from 2^32 up, so they never meet the seeds that
+ * validation (1e6 up) and eval/compare (the scenario's seed up) measure on.
+ */
+export const TRAINING_SEED_BASE = 2 ** 32;
+
+/**
  * The training loop: collect a rollout with the current policy, update the
  * networks with PPO, report. Every random draw derives from `setup.seed`:
  * network initialization, minibatch shuffling and the episodes' seeds each have
@@ -42,7 +48,7 @@ export class Trainer {
       envSpec: setup.env,
       copies: setup.learner.rollout.copies,
       threads: setup.threads,
-      baseSeed: root.derive('episodes').nextUint32(),
+      baseSeed: TRAINING_SEED_BASE + root.derive('episodes').nextUint32(),
       backend: setup.backend,
     });
     return new Trainer(setup, networks, learner, collector);

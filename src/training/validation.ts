@@ -3,7 +3,7 @@ import type { EnvSpec } from '../env/env-spec.js';
 import { runEpisodes } from '../evaluation/run-episodes.js';
 import type { TrainingSpec, ValidationMetric } from '../scenario/training-schema.js';
 
-/** Held-out seeds for validation: far from training seeds (2e9 and up) and from eval/compare seeds (the scenario's seed on). */
+/** Held-out seeds for validation: far from training seeds (2^32 and up, see TRAINING_SEED_BASE) and from eval/compare seeds (the scenario's seed on). */
 export const VALIDATION_SEED_BASE = 1_000_000;
 
 export interface ValidationResult {

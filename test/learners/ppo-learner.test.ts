@@ -53,7 +53,7 @@ describe('PPO learns (fixed seeds)', () => {
   });
 
   it('a recurrent (GRU) actor and critic learn the coordination game through the same update', async () => {
-    const s = setup(coordination, { updates: 20, recurrentChunk: 4, rollout: { copies: 4, rounds: 16 }, minibatchSize: 32 }, { actor: { hidden: [16], gru: 8 }, critic: { hidden: [16], gru: 8 } });
+    const s = setup(coordination, { updates: 30, recurrentChunk: 4, rollout: { copies: 4, rounds: 16 }, minibatchSize: 32 }, { actor: { hidden: [16], gru: 8 }, critic: { hidden: [16], gru: 8 } });
     const { trainer, history } = await train(s);
     expect((history.at(-1) as Record<string, number>)['reward/perDecision']).toBeGreaterThan(0.9);
     await trainer.close();
