@@ -64,7 +64,7 @@ async function peerShapedSteps(): Promise<Figure[]> {
     const table = syntheticTable(minibatch * 4, Rng.fromSeed(3));
     const spec = learnerSchema.parse({ epochs: 1, minibatchSize: minibatch, maxGradNorm: 1e9 });
     const learner = new PpoLearner(networks, spec, Rng.fromSeed(2));
-    const batch = { tables: [table], tableOf: Int32Array.of(0), steps: table.length, decisions: table.length, episodes: [] };
+    const batch = { tables: [table], tableOf: Int32Array.of(0), steps: table.length, decisions: table.length, actionCounts: [new Float64Array(8)], episodes: [] };
     let update = 0;
     const seconds = medianSeconds(5, () => learner.update(batch, ++update));
     figures.push({ name: `ppo.step.mb${minibatch}.ms`, value: (seconds / 4) * 1000, unit: 'ms per PPO minibatch step, torch_ppo_step.py shapes' });

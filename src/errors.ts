@@ -6,3 +6,15 @@
 export class InputError extends Error {
   override readonly name = 'InputError';
 }
+
+/**
+ * A command that ran and printed its result, but whose result is a failure
+ * (e.g. `replay --verify` found a divergence): the CLI exits with `code` and
+ * prints nothing more.
+ */
+export class FailedResult extends Error {
+  override readonly name = 'FailedResult';
+  constructor(readonly code = 1) {
+    super(`the command's result is a failure (exit code ${code})`);
+  }
+}

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AgentInfo } from '../env/multi-agent/contract.js';
 import type { Rng } from '../env/rng.js';
+import { InputError } from '../errors.js';
 import type { NetworksSpec } from '../scenario/networks-schema.js';
 import { Actor } from './networks/actor.js';
 import { Critic } from './networks/critic.js';
@@ -93,10 +94,54 @@ export class NetworkMap {
     if (offset !== weights.length) throw new Error(`importWeights: ${weights.length} values for ${offset} weights`);
   }
 
+  /** Each actor's weights by name (a warm start's starting policy). */
+  exportActors(): NamedWeights[] {
+    return this.actors.map(({ name, network }) => ({
+      name,
+      shapes: network.variables.map((v) => [...v.shape]),
+      weights: network.variables.map((v) => v.dataSync() as Float32Array).reduce(concat, new Float32Array(0)),
+    }));
+  }
+
+  /**
+   * Overwrites the actors from `exportActors` of a map with the same actors
+   * (names and shapes); critics are left as they are. A mismatch is an
+   * InputError naming the actor, since it means another scenario's policy.
+   */
+  importActors(actors: readonly NamedWeights[]): void {
+    for (const { name, network } of this.actors) {
+      const source = actors.find((a) => a.name === name);
+      if (source === undefined) throw new InputError(`the starting policy has no ${name} (it has ${actors.map((a) => a.name).join(', ') || 'no actors'})`);
+      const shapes = network.variables.map((v) => v.shape.join('x')).join(', ');
+      if (source.shapes.map((s) => s.join('x')).join(', ') !== shapes) {
+        throw new InputError(`the starting policy's ${name} has layers ${source.shapes.map((s) => s.join('x')).join(', ')}, this scenario's ${shapes}`);
+      }
+      let offset = 0;
+      for (const v of network.variables) {
+        tf.tidy(() => v.assign(tf.tensor(source.weights.subarray(offset, offset + v.size), v.shape)));
+        offset += v.size;
+      }
+    }
+  }
+
   dispose(): void {
     for (const a of this.actors) a.network.dispose();
     for (const c of this.critics) c.network.dispose();
   }
+}
+
+/** One network's weights, flat, with its variables' shapes. */
+export interface NamedWeights {
+  name: string;
+  shapes: number[][];
+  weights: Float32Array;
+}
+
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** Agents grouped by key, groups in order of first appearance. */

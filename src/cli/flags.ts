@@ -18,6 +18,12 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
+export function fractionBelowOne(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n < 1)) throw new InvalidArgumentError('Expected a number from 0 up to (not including) 1.');
+  return n;
+}
+
 /** The flags shared by every command that runs a scenario (CLI.md). */
 export function addRunFlags(command: Command): Command {
   return command

@@ -2,10 +2,13 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../errors.js';
+import { FailedResult, InputError } from '../errors.js';
 import { packageVersion } from '../package-info.js';
+import { bcCommand } from './commands/bc.js';
 import { compareCommand } from './commands/compare.js';
+import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
+import { replayCommand } from './commands/replay.js';
 import { simulateCommand } from './commands/simulate.js';
 import { trainCommand } from './commands/train.js';
 import { processIo, type CliIo } from './io.js';
@@ -17,7 +20,7 @@ export function buildProgram(io: CliIo): Command {
     .showSuggestionAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const command of [simulateCommand(io), trainCommand(io), evalCommand(io), compareCommand(io)]) {
+  for (const command of [simulateCommand(io), trainCommand(io), evalCommand(io), compareCommand(io), demoCommand(io), bcCommand(io), replayCommand(io)]) {
     program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;
@@ -30,6 +33,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode; // commander has already printed its sentence
+    if (e instanceof FailedResult) return e.code;
     if (e instanceof InputError) {
       io.stderr(`error: ${e.message}\n`);
       return 1;

@@ -88,6 +88,15 @@ export class Rng {
     return Math.floor(this.next() * n);
   }
 
+  /** Shuffles `items` in place (Fisher-Yates, one draw per position from the end) and returns it. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  }
+
   /** Standard normal draw (Box-Muller; the second value is discarded so the state stays four words). */
   normal(): number {
     const u = 1 - this.next(); // (0, 1]: log(0) never happens

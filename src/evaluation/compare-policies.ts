@@ -7,7 +7,8 @@ import type { NetworkMap } from '../agents/network-map.js';
 import { ClusterEnv } from '../env/cluster-env.js';
 import { InputError } from '../errors.js';
 import { meanCi, type MeanCi } from './confidence-interval.js';
-import { evaluateLearned, LEARNED_POLICY } from './evaluate-learned.js';
+import { LEARNED_POLICY } from '../agents/learned-policy.js';
+import { evaluateLearned } from './evaluate-learned.js';
 
 /** One policy's results across seeds (the `summary` rows of `compare --json`). */
 export interface PolicySummary {

@@ -1,11 +1,11 @@
+import { LEARNED_POLICY } from '../agents/learned-policy.js';
 import type { NetworkMap } from '../agents/network-map.js';
 import type { ClusterEnv } from '../env/cluster-env.js';
 import type { SimulationReport } from '../env/metrics/report.js';
+import type { EpisodeRecorder } from '../recording/episode-recorder.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { runEpisodes, type EpisodeOutcome } from './run-episodes.js';
 
-/** The name learned policies go by in reports and comparisons. */
-export const LEARNED_POLICY = 'mappo';
 
 /**
  * Plays the networks' policy on a serving scenario, one episode per seed, and
@@ -18,10 +18,12 @@ export function evaluateLearned(
   networks: NetworkMap,
   seeds: readonly number[],
   greedy: boolean,
+  recorder?: EpisodeRecorder,
 ): { reports: SimulationReport[]; outcomes: EpisodeOutcome[] } {
   const reports: SimulationReport[] = new Array(seeds.length);
   const outcomes = runEpisodes({ kind: 'cluster', scenario }, networks, seeds, {
     greedy,
+    recorder,
     onEpisodeEnd: (env, outcome) => {
       const report = (env as ClusterEnv).simulation.report(LEARNED_POLICY);
       reports[seeds.indexOf(outcome.seed)] = { ...report, seed: outcome.seed };

@@ -14,18 +14,20 @@ export function batchMetrics(batch: RolloutBatch, agents: readonly AgentInfo[]):
     'rollout/steps': batch.steps,
     'rollout/episodes': batch.episodes.length,
   };
-  const counts = agents.map((a) => new Float64Array(a.actionCount));
   let rewardSum = 0;
   let steps = 0;
   for (const t of batch.tables) {
     for (let i = 0; i < t.length; i++) {
       if (t.kind[i] !== RowKind.Step) continue;
-      counts[t.agent[i]][t.action[i]]++;
       rewardSum += t.reward[i];
       steps++;
     }
   }
   out['reward/perDecision'] = steps > 0 ? rewardSum / steps : 0;
+  // Actions are counted as they were taken, not as their rows train: rows wait
+  // for late credit, which arrives sooner for some actions (a request sent to a
+  // fast replica completes sooner) and would skew the distribution.
+  const counts = batch.actionCounts;
   agents.forEach((a, k) => {
     const total = counts[k].reduce((x, y) => x + y, 0);
     if (total === 0) return;

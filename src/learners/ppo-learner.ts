@@ -350,12 +350,7 @@ export class PpoLearner {
   }
 
   private shuffled(n: number): number[] {
-    const order = Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) {
-      const j = this.rng.int(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    return order;
+    return this.rng.shuffle(Array.from({ length: n }, (_, i) => i));
   }
 }
 

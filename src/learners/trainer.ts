@@ -1,5 +1,5 @@
 import type { BackendName } from '../agents/backend.js';
-import { NetworkMap } from '../agents/network-map.js';
+import { NetworkMap, type NamedWeights } from '../agents/network-map.js';
 import { makeEnv, type EnvSpec } from '../env/env-spec.js';
 import { Rng } from '../env/rng.js';
 import { ParallelCollector } from '../rollout/parallel-collector.js';
@@ -17,6 +17,10 @@ export interface TrainingSetup {
   /** Threads for rollouts (default: one per core). */
   threads?: number;
   backend?: BackendName;
+  /** Actors to start from instead of fresh ones (a warm start); the learner's reference policy is this one. */
+  warmStart?: readonly NamedWeights[];
+  /** Receives every rollout's decisions as rollout-file frames (recording on when given). */
+  recordTo?: (frames: Uint8Array) => void;
 }
 
 /**
@@ -43,6 +47,7 @@ export class Trainer {
     const root = Rng.fromSeed(setup.seed);
     const probe = makeEnv(setup.env);
     const networks = new NetworkMap(probe.agents, probe.stateSize, setup.networks, root.derive('networks'));
+    if (setup.warmStart) networks.importActors(setup.warmStart);
     const learner = new PpoLearner(networks, setup.learner, root.derive('learner'));
     const collector = await ParallelCollector.start(networks, {
       envSpec: setup.env,
@@ -50,6 +55,7 @@ export class Trainer {
       threads: setup.threads,
       baseSeed: TRAINING_SEED_BASE + root.derive('episodes').nextUint32(),
       backend: setup.backend,
+      record: setup.recordTo !== undefined,
     });
     return new Trainer(setup, networks, learner, collector);
   }
@@ -63,6 +69,7 @@ export class Trainer {
     const start = performance.now();
     const batch = await this.collector.collect(this.setup.learner.rollout.rounds, this.learner.temperature);
     const collected = performance.now();
+    if (batch.recording) this.setup.recordTo?.(batch.recording);
     const metrics = { ...batchMetrics(batch, this.agents), ...this.learner.update(batch, update) };
     this.learner.observe(update, metrics['reward/perDecision']);
     metrics['time/rolloutSeconds'] = (collected - start) / 1000;

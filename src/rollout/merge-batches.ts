@@ -19,6 +19,18 @@ export function mergeBatches(batches: readonly RolloutBatch[]): RolloutBatch {
     tableOf: first.tableOf,
     steps: batches.reduce((n, b) => n + b.steps, 0),
     decisions: batches.reduce((n, b) => n + b.decisions, 0),
+    actionCounts: first.actionCounts.map((counts, agent) => counts.map((_, action) => batches.reduce((n, b) => n + b.actionCounts[agent][action], 0))),
     episodes: batches.flatMap((b) => b.episodes),
+    recording: first.recording === undefined ? undefined : concatBytes(batches.map((b) => b.recording ?? new Uint8Array(0))),
   };
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

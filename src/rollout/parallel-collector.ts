@@ -16,6 +16,8 @@ export interface ParallelCollectorOptions {
   threads?: number;
   baseSeed?: number;
   backend?: BackendName;
+  /** Record every decision (RolloutBatch.recording). */
+  record?: boolean;
 }
 
 type WorkerReply =
@@ -23,7 +25,7 @@ type WorkerReply =
   | { type: 'restored' }
   | { type: 'error'; message: string; stack?: string }
   | { type: 'snapshot'; snapshot: CollectorSnapshot }
-  | { type: 'batch'; tables: TableMessage[]; steps: number; decisions: number; episodes: EpisodeRecord[] };
+  | { type: 'batch'; tables: TableMessage[]; steps: number; decisions: number; actionCounts: Float64Array[]; episodes: EpisodeRecord[]; recording?: Uint8Array };
 
 /**
  * Rollouts on every core: the copies are split into consecutive ranges, the
@@ -46,10 +48,11 @@ export class ParallelCollector {
     const ranges = splitRange(o.copies, threads);
     const baseSeed = o.baseSeed ?? 1;
     const envs = ranges[0].map(() => makeEnv(o.envSpec));
-    const local = new RolloutCollector(envs, networks, { envIds: ranges[0], totalCopies: o.copies, baseSeed });
+    const record = o.record ?? false;
+    const local = new RolloutCollector(envs, networks, { envIds: ranges[0], totalCopies: o.copies, baseSeed, record });
     const workers = await Promise.all(
       ranges.slice(1).map((envIds) =>
-        spawn({ envSpec: o.envSpec, envIds, totalCopies: o.copies, baseSeed, networks: networks.spec, backend: o.backend ?? 'wasm' }),
+        spawn({ envSpec: o.envSpec, envIds, totalCopies: o.copies, baseSeed, networks: networks.spec, backend: o.backend ?? 'wasm', record }),
       ),
     );
     return new ParallelCollector(
@@ -77,7 +80,9 @@ export class ParallelCollector {
         tableOf: mine.tableOf,
         steps: r.steps,
         decisions: r.decisions,
+        actionCounts: r.actionCounts,
         episodes: r.episodes,
+        recording: r.recording,
       })),
     ]);
   }

@@ -1,6 +1,10 @@
+import { LEARNED_POLICY } from '../agents/learned-policy.js';
 import type { NetworkMap } from '../agents/network-map.js';
 import type { Decision, MultiAgentEnv, StepOutcome } from '../env/multi-agent/contract.js';
 import { Rng, type RngState } from '../env/rng.js';
+import { EpisodeRecorder } from '../recording/episode-recorder.js';
+import { FrameBuffer } from '../recording/record-frames.js';
+import type { DecisionRecord, RolloutRecord } from '../recording/rollout-records.js';
 import { RowKind, TrajectoryTable, type TableMessage } from './trajectory-table.js';
 
 /** An episode that ended during a collection. */
@@ -24,7 +28,11 @@ export interface RolloutBatch {
   /** Rows that train (kind Step), over all tables. */
   readonly steps: number;
   readonly decisions: number;
+  /** Per agent, how often each action was chosen in this collection (whether or not its row trains yet). */
+  readonly actionCounts: readonly Float64Array[];
   readonly episodes: readonly EpisodeRecord[];
+  /** With `record` on: every copy's records of this collection as rollout-file frames, copy by copy. */
+  readonly recording?: Uint8Array;
 }
 
 /**
@@ -62,6 +70,8 @@ export interface CollectorOptions {
   envIds?: readonly number[];
   /** Copies in all collectors together (default N). */
   totalCopies?: number;
+  /** Record every decision (see RolloutBatch.recording). */
+  record?: boolean;
 }
 
 interface EnvState {
@@ -88,6 +98,10 @@ interface EnvState {
   replay: number[][];
   /** The load scale the current episode started with. */
   loadScale: number;
+  /** This collection's records (when recording), kept until the critic's values are known. */
+  readonly records: RolloutRecord[];
+  /** Recorded decisions and the rows holding their values: [record, table, row in this copy's segment]. */
+  readonly valueRows: [DecisionRecord, number, number][];
 }
 
 /** The pending decisions gathered for one actor's forward pass. */
@@ -123,6 +137,7 @@ export class RolloutCollector {
   private readonly totalCopies: number;
   private readonly slots: ActorSlots[];
   private loadScale = 1;
+  private readonly recorders: EpisodeRecorder[] | null;
 
   constructor(
     readonly envs: readonly MultiAgentEnv[],
@@ -164,7 +179,10 @@ export class RolloutCollector {
       reward: 0,
       replay: [],
       loadScale: 1,
+      records: [],
+      valueRows: [],
     }));
+    this.recorders = options.record ? this.states.map((st) => new EpisodeRecorder({ append: (r) => st.records.push(r) })) : null;
   }
 
   /** Episodes starting from now on run at this load (see MultiAgentEnv.setLoadScale). */
@@ -181,6 +199,7 @@ export class RolloutCollector {
   collect(rounds: number, temperature = 1): RolloutBatch {
     for (const st of this.states) this.keepOnlyOpenRows(st);
     const episodes: EpisodeRecord[] = [];
+    const actionCounts = this.envs[0].agents.map((a) => new Float64Array(a.actionCount));
     let steps = 0;
     let decisions = 0;
     for (let round = 0; round < rounds; round++) {
@@ -194,6 +213,7 @@ export class RolloutCollector {
           const d = pending[j];
           const row = st.rows[j];
           actions[j] = st.segments[this.tableOf[d.agent]].action[row];
+          actionCounts[d.agent][actions[j]]++;
           steps += this.closeOpen(st, d.agent, row, d.reward, d.elapsed);
           st.open[d.agent] = row;
           st.reward += d.reward;
@@ -201,7 +221,9 @@ export class RolloutCollector {
         decisions += pending.length;
         st.decisions += pending.length;
         st.replay.push(Array.from(actions));
+        const captured = this.recorders === null ? null : this.captureDecisions(e, pending, actions);
         st.outcome = this.envs[e].step(actions);
+        if (captured !== null) this.recorders?.[e].stepped(this.envIds[e], captured, st.outcome, this.envs[e]);
         steps += this.applyCredits(st);
       }
     }
@@ -210,7 +232,8 @@ export class RolloutCollector {
     const tables = this.concatenateSegments();
     this.evaluateCritics(tables);
     episodes.sort((a, b) => a.env - b.env || a.seed - b.seed);
-    return { tables, tableOf: this.tableOf, steps, decisions, episodes };
+    const recording = this.recorders === null ? undefined : this.encodeRecords(tables);
+    return { tables, tableOf: this.tableOf, steps, decisions, actionCounts, episodes, recording };
   }
 
   snapshot(): CollectorSnapshot {
@@ -287,8 +310,36 @@ export class RolloutCollector {
       for (const h of st.criticHidden) h.fill(0);
       this.envs[e].setLoadScale?.(this.loadScale);
       st.outcome = this.envs[e].reset(st.seed);
+      this.recorders?.[e].episodeStart(this.envIds[e], st.seed, st.loadScale, LEARNED_POLICY);
     }
     return steps;
+  }
+
+  /** Copies a step's decisions for the recording, before the step reuses their buffers; values come at the end. */
+  private captureDecisions(e: number, pending: readonly Decision[], actions: Int32Array): DecisionRecord[] {
+    const st = this.states[e];
+    const logProbs = pending.map((d, j) => st.segments[this.tableOf[d.agent]].logProb[st.rows[j]]);
+    const captured = (this.recorders as EpisodeRecorder[])[e].capture(this.envIds[e], pending, actions, logProbs);
+    captured.forEach((record, j) => st.valueRows.push([record, this.tableOf[pending[j].agent], st.rows[j]]));
+    return captured;
+  }
+
+  /**
+   * Frames every copy's records of this collection, copy after copy (so the
+   * bytes do not depend on how copies are split over threads), with each
+   * decision's value from the batch's critic pass.
+   */
+  private encodeRecords(tables: readonly TrajectoryTable[]): Uint8Array {
+    const frames = new FrameBuffer();
+    const offsets = this.roles.map(() => 0);
+    for (const st of this.states) {
+      for (const [record, r, row] of st.valueRows) record.value = tables[r].value[offsets[r] + row];
+      for (const record of st.records) frames.append(record);
+      st.segments.forEach((segment, r) => (offsets[r] += segment.length));
+      st.records.length = 0;
+      st.valueRows.length = 0;
+    }
+    return frames.take();
   }
 
   /** Closes every agent's last transition with its final reward; returns the steps closed. */

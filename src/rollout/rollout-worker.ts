@@ -18,6 +18,7 @@ export interface WorkerInit {
   baseSeed: number;
   networks: NetworksSpec;
   backend: BackendName;
+  record: boolean;
 }
 
 export type WorkerRequest =
@@ -36,7 +37,7 @@ try {
   const envs = init.envIds.map(() => makeEnv(init.envSpec));
   // The initial weights do not matter: the first request overwrites them.
   const networks = new NetworkMap(envs[0].agents, envs[0].stateSize, init.networks, Rng.fromSeed(0));
-  const collector = new RolloutCollector(envs, networks, { envIds: init.envIds, totalCopies: init.totalCopies, baseSeed: init.baseSeed });
+  const collector = new RolloutCollector(envs, networks, { envIds: init.envIds, totalCopies: init.totalCopies, baseSeed: init.baseSeed, record: init.record });
   port.on('message', (msg: WorkerRequest) => {
     if (msg.type === 'close') {
       networks.dispose();
@@ -61,10 +62,9 @@ try {
       networks.importWeights(msg.weights);
       const batch = collector.collect(msg.rounds, msg.temperature);
       const tables = batch.tables.map((t) => t.toMessage());
-      port.postMessage(
-        { type: 'batch', tables, steps: batch.steps, decisions: batch.decisions, episodes: batch.episodes },
-        tables.flatMap((t) => Object.values(t.columns).map((c) => c.buffer as ArrayBuffer)),
-      );
+      const transfers = tables.flatMap((t) => Object.values(t.columns).map((c) => c.buffer as ArrayBuffer));
+      if (batch.recording) transfers.push(batch.recording.buffer as ArrayBuffer);
+      port.postMessage({ type: 'batch', tables, steps: batch.steps, decisions: batch.decisions, actionCounts: batch.actionCounts, episodes: batch.episodes, recording: batch.recording }, transfers);
     } catch (e) {
       port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack });
     }

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { hostname as machineHostname } from 'node:os';
 import { join } from 'node:path';
-import { crc32c, maskCrc32c } from './crc32c.js';
+import { crc32c, maskCrc32c } from '../storage/crc32c.js';
 import { ProtobufWriter } from './protobuf-writer.js';
 
 /**

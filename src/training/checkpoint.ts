@@ -16,6 +16,18 @@ export interface RunProgress {
   stale: number;
   /** The curriculum's load scale in effect. */
   loadScale: number;
+  /** The rollout file the run records to and its length at this checkpoint (a resumed run cuts it back to that). */
+  recording?: { file: string; bytes: number };
+}
+
+/** What a policy-only checkpoint holds (behavior cloning's): weights to act with, nothing to resume. */
+export interface PolicyState {
+  weights: Float32Array;
+}
+
+/** Whether a checkpoint's state can resume training (rather than only act). */
+export function isTrainerState(state: TrainerState | PolicyState): state is TrainerState {
+  return 'optimizer' in state && 'collector' in state;
 }
 
 export const STATE_FILE = 'state.msgpack';
@@ -31,7 +43,7 @@ export function networkDirName(name: string): string {
  * can load), and the exact state to continue from (weights, optimizer moments,
  * learner policies, rollouts in progress, counters) in one msgpack file.
  */
-export async function writeCheckpoint(dir: string, networks: NetworkMap, state: TrainerState, progress: RunProgress): Promise<void> {
+export async function writeCheckpoint(dir: string, networks: NetworkMap, state: TrainerState | PolicyState, progress: RunProgress): Promise<void> {
   for (const [kind, list] of [
     ['actors', networks.actors],
     ['critics', networks.critics],
@@ -46,7 +58,7 @@ export async function writeCheckpoint(dir: string, networks: NetworkMap, state: 
   writeFileSync(join(dir, STATE_FILE), pack({ state, progress }));
 }
 
-export function readCheckpoint(dir: string): { state: TrainerState; progress: RunProgress } {
+export function readCheckpoint(dir: string): { state: TrainerState | PolicyState; progress: RunProgress } {
   try {
     return unpack(readFileSync(join(dir, STATE_FILE)));
   } catch {

@@ -1,18 +1,25 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { produce } from 'immer';
 import type { BackendName } from '../agents/backend.js';
+import { LEARNED_POLICY } from '../agents/learned-policy.js';
+import { NetworkMap, type NamedWeights } from '../agents/network-map.js';
 import { ClusterEnv } from '../env/cluster-env.js';
 import type { EnvSpec } from '../env/env-spec.js';
+import { Rng } from '../env/rng.js';
 import { InputError } from '../errors.js';
-import { Trainer } from '../learners/trainer.js';
+import { Trainer, type TrainerState } from '../learners/trainer.js';
+import { RolloutWriter, runHeader } from '../recording/rollout-writer.js';
 import { revalidate } from '../scenario/load.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { higherIsBetter } from '../scenario/training-schema.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
+import { pack, unpack } from '../storage/msgpack.js';
 import { TensorBoardWriter } from '../telemetry/tensorboard-writer.js';
-import { readCheckpoint, writeCheckpoint, type RunProgress } from './checkpoint.js';
+import { isTrainerState, readCheckpoint, writeCheckpoint, type RunProgress } from './checkpoint.js';
 import { CheckpointStore, type CheckpointLink } from './checkpoint-store.js';
+import { openTrainedRun } from './load-run.js';
 import { writeTrainingPlots, type MetricsRecord } from './training-plots.js';
 import { validate, type ValidationResult } from './validation.js';
 
@@ -27,6 +34,10 @@ export interface TrainRunOptions {
   onUpdate?: (record: MetricsRecord, total: number) => void;
   /** Polled between updates: true stops the run after a checkpoint (Ctrl-C). */
   shouldStop?: () => boolean;
+  /** A rollout file to record every decision to (appended to; on resume, the file the run was recording to). */
+  record?: string;
+  /** A run directory (e.g. from `mappo bc`) whose actors the run starts from (ignored on resume: the run keeps its own). */
+  warmStart?: string;
 }
 
 /** The `train --json` document (CLI.md). */
@@ -42,6 +53,12 @@ export interface TrainResult {
 
 export const SCENARIO_FILE = 'scenario.json';
 export const METRICS_FILE = 'metrics.jsonl';
+/** The actors a warm-started run began from, kept in the run so a resume needs nothing outside it. */
+export const WARM_START_FILE = 'warm-start.msgpack';
+/** A warm start's default KL-to-reference coefficient at update 1 (see withWarmStartDefaults). */
+export const WARM_START_KL_COEF = 1;
+/** A warm start's default entropy coefficient during its warm-up. */
+export const WARM_START_ENTROPY_COEF = 0.05;
 
 /**
  * A training run with everything a researcher expects around the PPO loop:
@@ -51,7 +68,7 @@ export const METRICS_FILE = 'metrics.jsonl';
  * resumption: a run stopped and resumed ends where an uninterrupted one ends.
  */
 export async function runTraining(o: TrainRunOptions): Promise<TrainResult> {
-  const scenario = prepareRunDirectory(o);
+  const scenario = o.resume ? scenarioToResume(o) : o.warmStart === undefined ? o.scenario : withWarmStartDefaults(o.scenario);
   const env = new ClusterEnv(scenario);
   if (env.agents.length === 0) {
     throw new InputError(`scenario "${scenario.name}" has no learned agents: set agents.scheduler.policy (or agents.replica or agents.autoscaler) to "learned"`);
@@ -59,24 +76,37 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainResult> {
   const envSpec: EnvSpec = { kind: 'cluster', scenario };
   const store = new CheckpointStore(join(o.runDir, 'checkpoints'));
   const log = (line: string): void => appendFileSync(join(o.runDir, 'train.log'), `${new Date().toISOString()} ${line}\n`);
-  const trainer = await Trainer.start({ env: envSpec, networks: scenario.agents.networks, learner: scenario.learner, seed: scenario.seed, threads: o.threads, backend: o.backend });
+  const saved = o.resume ? resumePoint(o.runDir, store) : null;
+  const warmStart = o.resume ? keptStartingActors(o.runDir) : startingActors(o.warmStart, env, scenario);
+  if (!o.resume) createRunDirectory(o.runDir, scenario, warmStart);
+  let recorder: RolloutWriter | null = null;
+  const trainer = await Trainer.start({
+    env: envSpec,
+    networks: scenario.agents.networks,
+    learner: scenario.learner,
+    seed: scenario.seed,
+    threads: o.threads,
+    backend: o.backend,
+    warmStart: warmStart?.actors,
+    recordTo: o.record === undefined ? undefined : (frames) => recorder?.appendFrames(frames),
+  });
   let progress: RunProgress = { update: 0, envSteps: 0, wallSeconds: 0, best: null, stale: 0, loadScale: 1 };
   let history: MetricsRecord[] = [];
   let lastValidation: ValidationResult | null = null;
   try {
-    if (o.resume) {
-      const dir = store.resolve('latest');
-      if (dir === null) throw new InputError(`${o.runDir} has no complete checkpoint to resume from (checkpoints/latest)`);
-      const saved = readCheckpoint(dir);
+    if (o.record !== undefined) recorder = openRecording(o.record, saved?.progress ?? null, envSpec, env, scenario.seed);
+    if (saved !== null) {
       await trainer.restoreState(saved.state);
-      progress = saved.progress;
+      progress = { ...saved.progress, recording: undefined };
       await trainer.setLoadScale(progress.loadScale);
       history = readMetrics(o.runDir).filter((m) => m.update <= progress.update);
       writeFileAtomic(join(o.runDir, METRICS_FILE), history.map((m) => `${JSON.stringify(m)}\n`).join(''));
-      log(`resumed from ${dir} at update ${progress.update}`);
+      log(`resumed from ${saved.dir} at update ${progress.update}`);
     } else {
       log(`training ${scenario.name}: ${scenario.learner.updates} updates of ${scenario.learner.rollout.copies} x ${scenario.learner.rollout.rounds} decisions, seed ${scenario.seed}`);
+      if (warmStart !== null) log(`warm start from the actors of ${warmStart.from}`);
     }
+    if (recorder !== null) log(`recording every decision to ${recorder.path}`);
     // One event file per session: a resumed run adds a file, named for its first update.
     const board = new TensorBoardWriter(o.runDir, { hostname: `${hostname()}.${process.pid}.u${progress.update + 1}` });
     const total = scenario.learner.updates;
@@ -120,6 +150,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainResult> {
         const stopping = stoppedEarly || (o.shouldStop?.() ?? false);
         if (u % t.checkpointEvery === 0 || u === total || stopping) links.push('latest');
         if (links.length > 0) {
+          if (recorder !== null) progress.recording = { file: resolve(recorder.path), bytes: recorder.bytesWritten() };
           const state = await trainer.captureState();
           await store.save({ update: u, metric: lastValidation ? { name: lastValidation.metric, value: lastValidation.value } : undefined }, links, (dir) =>
             writeCheckpoint(dir, trainer.networks, state, progress),
@@ -134,6 +165,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainResult> {
       }
     } finally {
       board.close();
+      recorder?.close();
     }
     if (lastValidation === null) lastValidation = validate(envSpec, trainer.networks, t.validation);
     log(`done: ${progress.update} updates, ${progress.envSteps} decisions, ${progress.wallSeconds.toFixed(1)} s`);
@@ -155,29 +187,105 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainResult> {
   }
 }
 
-/** Creates the run directory (or checks the one to resume) and returns the scenario to train. */
-function prepareRunDirectory(o: TrainRunOptions): Scenario {
+/** The checkpoint a resumed run continues from: it must hold a full training state. */
+function resumePoint(runDir: string, store: CheckpointStore): { dir: string; state: TrainerState; progress: RunProgress } {
+  const dir = store.resolve('latest');
+  if (dir === null) throw new InputError(`${runDir} has no complete checkpoint to resume from (checkpoints/latest)`);
+  const { state, progress } = readCheckpoint(dir);
+  if (!isTrainerState(state)) {
+    throw new InputError(`${runDir} holds a policy only (a behavior-cloning run), not a training state to resume; start a run from it with --warm-start ${runDir}`);
+  }
+  return { dir, state, progress };
+}
+
+interface StartingActors {
+  from: string;
+  actors: NamedWeights[];
+}
+
+/** The actors of the run a warm start begins from, checked against this scenario's actors before anything is written. */
+function startingActors(from: string | undefined, env: ClusterEnv, scenario: Scenario): StartingActors | null {
+  if (from === undefined) return null;
+  const source = openTrainedRun(from);
+  const start = { from, actors: source.networks.exportActors() };
+  source.networks.dispose();
+  const probe = new NetworkMap(env.agents, env.stateSize, scenario.agents.networks, Rng.fromSeed(0));
+  try {
+    probe.importActors(start.actors);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`--warm-start ${from}: ${e.message}`);
+    throw e;
+  } finally {
+    probe.dispose();
+  }
+  return start;
+}
+
+/** On resume: the actors the run started from, as kept in its directory (null for a cold start). */
+function keptStartingActors(runDir: string): StartingActors | null {
+  const kept = join(runDir, WARM_START_FILE);
+  return existsSync(kept) ? unpack<StartingActors>(readFileSync(kept)) : null;
+}
+
+/**
+ * A warm start's learner: unless the scenario already says how, PPO is held
+ * near the cloned policy by a KL-to-reference penalty that fades out over the
+ * first third of the run, and the entropy bonus is raised for the first tenth
+ * so the sharp cloned policy keeps exploring. Written into the run's
+ * scenario.json, so the run states exactly what it did.
+ */
+export function withWarmStartDefaults(scenario: Scenario): Scenario {
+  return produce(scenario, (s) => {
+    const l = s.learner;
+    const controls = Array.isArray(l.klControl) ? l.klControl : [l.klControl];
+    if (!controls.some((c) => c.kind === 'reference')) {
+      const reference = { kind: 'reference' as const, initialCoef: WARM_START_KL_COEF, finalCoef: 0, decayUpdates: Math.max(1, Math.ceil(l.updates / 3)) };
+      l.klControl = [...controls.filter((c) => c.kind !== 'none'), reference];
+    }
+    if (l.entropy.warmup === undefined) l.entropy.warmup = { updates: Math.max(1, Math.ceil(l.updates / 10)), coef: WARM_START_ENTROPY_COEF };
+  });
+}
+
+/**
+ * The rollout file a run records to. A fresh run appends a new recorded run to
+ * it; a resumed run cuts the file back to its length at the checkpoint and
+ * continues, so the file ends as an uninterrupted run's would.
+ */
+function openRecording(path: string, resumedFrom: RunProgress | null, envSpec: EnvSpec, env: ClusterEnv, seed: number): RolloutWriter {
+  if (resumedFrom === null) return RolloutWriter.open(path, runHeader('train', envSpec, env, seed, LEARNED_POLICY));
+  const was = resumedFrom.recording;
+  if (was === undefined || was.file !== resolve(path)) {
+    throw new InputError(`--record ${path}: the run was ${was === undefined ? 'not recording' : `recording to ${was.file}`} at its checkpoint; resume with ${was === undefined ? 'no --record' : `--record ${was.file}`}`);
+  }
+  return RolloutWriter.resume(path, was.bytes);
+}
+
+/** The scenario of the run to resume, exactly as it started. */
+function scenarioToResume(o: TrainRunOptions): Scenario {
   const scenarioPath = join(o.runDir, SCENARIO_FILE);
-  if (o.resume) {
-    if (!existsSync(scenarioPath)) throw new InputError(`cannot resume: ${o.runDir} is not a run directory (no ${SCENARIO_FILE})`);
-    let saved: Scenario;
-    try {
-      saved = revalidate(JSON.parse(readFileSync(scenarioPath, 'utf8')) as Scenario, scenarioPath);
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError(`cannot resume: ${scenarioPath} is not valid JSON`);
-    }
-    if (saved.name !== o.scenario.name) {
-      throw new InputError(`cannot resume: ${o.runDir} trained scenario "${saved.name}", not "${o.scenario.name}"`);
-    }
-    return saved;
+  if (!existsSync(scenarioPath)) throw new InputError(`cannot resume: ${o.runDir} is not a run directory (no ${SCENARIO_FILE})`);
+  let saved: Scenario;
+  try {
+    saved = revalidate(JSON.parse(readFileSync(scenarioPath, 'utf8')) as Scenario, scenarioPath);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot resume: ${scenarioPath} is not valid JSON`);
   }
+  if (saved.name !== o.scenario.name) {
+    throw new InputError(`cannot resume: ${o.runDir} trained scenario "${saved.name}", not "${o.scenario.name}"`);
+  }
+  return saved;
+}
+
+/** Creates a new run's directory with the scenario as run (and the actors a warm start begins from). */
+function createRunDirectory(runDir: string, scenario: Scenario, warmStart: StartingActors | null): void {
+  const scenarioPath = join(runDir, SCENARIO_FILE);
   if (existsSync(scenarioPath)) {
-    throw new InputError(`${o.runDir} already holds a run; continue it with --resume, or choose another --out`);
+    throw new InputError(`${runDir} already holds a run; continue it with --resume, or choose another --out`);
   }
-  mkdirSync(o.runDir, { recursive: true });
-  writeFileAtomic(scenarioPath, `${JSON.stringify(o.scenario, null, 2)}\n`);
-  return o.scenario;
+  mkdirSync(runDir, { recursive: true });
+  if (warmStart !== null) writeFileAtomic(join(runDir, WARM_START_FILE), pack(warmStart));
+  writeFileAtomic(scenarioPath, `${JSON.stringify(scenario, null, 2)}\n`);
 }
 
 function readMetrics(runDir: string): MetricsRecord[] {

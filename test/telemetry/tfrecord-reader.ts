@@ -1,4 +1,4 @@
-import { crc32c } from '../../src/telemetry/crc32c.js';
+import { crc32c } from '../../src/storage/crc32c.js';
 
 /**
  * Just enough of a TFRecord reader to check what the TensorBoard writer puts

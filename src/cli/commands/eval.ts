@@ -1,6 +1,10 @@
 import { Command, Option } from 'commander';
 import { BACKENDS, useBackend, type BackendName } from '../../agents/backend.js';
+import { LEARNED_POLICY } from '../../agents/learned-policy.js';
+import { ClusterEnv } from '../../env/cluster-env.js';
 import { seedRange, summarize } from '../../evaluation/compare-policies.js';
+import { EpisodeRecorder } from '../../recording/episode-recorder.js';
+import { RolloutWriter, runHeader } from '../../recording/rollout-writer.js';
 import { evaluateLearned } from '../../evaluation/evaluate-learned.js';
 import { openTrainedRun } from '../../training/load-run.js';
 import { integerAtLeast } from '../flags.js';
@@ -13,6 +17,7 @@ interface EvalFlags {
   checkpoint?: 'best' | 'latest';
   greedy?: boolean;
   backend: BackendName;
+  record?: string;
   json?: boolean;
 }
 
@@ -25,13 +30,21 @@ export function evalCommand(io: CliIo): Command {
     .addOption(new Option('--checkpoint <which>', 'which checkpoint (default: best if validated, else latest)').choices(['best', 'latest']))
     .option('--greedy', 'take the most probable action instead of sampling (default: as validated in training)')
     .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('wasm'))
+    .option('--record <file>', 'record every decision (with the critic\'s values) to a rollout file (msgpack)')
     .option('--json', 'print one JSON document instead of tables')
     .action(async (runDir: string, flags: EvalFlags) => {
       await useBackend(flags.backend);
       const run = openTrainedRun(runDir, flags.checkpoint);
       const seeds = seedRange(flags.seed ?? run.scenario.seed, flags.episodes);
-      const { reports } = evaluateLearned(run.scenario, run.networks, seeds, flags.greedy ?? run.scenario.training.validation.greedy);
-      run.networks.dispose();
+      const writer =
+        flags.record === undefined ? null : RolloutWriter.open(flags.record, runHeader('eval', { kind: 'cluster', scenario: run.scenario }, new ClusterEnv(run.scenario), seeds[0], LEARNED_POLICY));
+      let reports;
+      try {
+        ({ reports } = evaluateLearned(run.scenario, run.networks, seeds, flags.greedy ?? run.scenario.training.validation.greedy, writer ? new EpisodeRecorder(writer) : undefined));
+      } finally {
+        writer?.close();
+        run.networks.dispose();
+      }
       const result = { scenario: run.scenario.name, runDir, checkpoint: run.checkpoint, seeds, rows: reports, summary: summarize(reports) };
       if (flags.json) {
         io.stdout(`${JSON.stringify(result, null, 2)}\n`);

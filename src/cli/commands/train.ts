@@ -16,6 +16,8 @@ interface TrainFlags extends RunFlags {
   resume?: boolean;
   threads?: number;
   backend: BackendName;
+  record?: string;
+  warmStart?: string;
   json?: boolean;
 }
 
@@ -29,6 +31,8 @@ export function trainCommand(io: CliIo): Command {
       .option('--resume', 'continue the run in --out from its latest checkpoint')
       .option('--threads <n>', 'threads for rollouts (default: one per core)', integerAtLeast(1))
       .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('wasm'))
+      .option('--warm-start <run-dir>', 'start from the actors of a run (e.g. from mappo bc), held near them by a fading KL penalty')
+      .option('--record <file>', 'record every decision of every rollout to a rollout file (msgpack)')
       .option('--json', 'print one JSON document (CLI.md) when training ends'),
   ).action(async (file: string, flags: TrainFlags) => {
     const loaded = applyOverrides(loadScenario(file), runOverrides(flags));
@@ -57,6 +61,8 @@ export function trainCommand(io: CliIo): Command {
         backend: flags.backend,
         onUpdate: (m, total) => progress.update(progressLine(m, total)),
         shouldStop: () => stop,
+        record: flags.record,
+        warmStart: flags.warmStart,
       });
     } finally {
       process.off('SIGINT', onSigint);

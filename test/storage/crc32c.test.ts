@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c, maskCrc32c } from '../../src/telemetry/crc32c.js';
-import { unmaskCrc32c } from './tfrecord-reader.js';
+import { crc32c, maskCrc32c } from '../../src/storage/crc32c.js';
+import { unmaskCrc32c } from '../telemetry/tfrecord-reader.js';
 
 /** CRC-32C straight from its definition, one bit at a time, to check the table-driven version against. */
 function bitwiseCrc32c(data: Uint8Array): number {

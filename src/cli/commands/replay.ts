@@ -1,0 +1,69 @@
+import { Command, Option } from 'commander';
+import { FailedResult } from '../../errors.js';
+import { exportRollout, type ExportFormat } from '../../recording/export-rollout.js';
+import { readRollout } from '../../recording/rollout-reader.js';
+import { summarizeRollout, type RolloutSummary } from '../../recording/rollout-summary.js';
+import { verifyRollout, type VerifyResult } from '../../recording/verify-rollout.js';
+import type { CliIo } from '../io.js';
+import { fixed, table, thousands } from '../table.js';
+
+interface ReplayFlags {
+  verify?: boolean;
+  export?: ExportFormat;
+  json?: boolean;
+}
+
+export function replayCommand(io: CliIo): Command {
+  return new Command('replay')
+    .description('summarize a recorded rollout; --verify re-simulates it and checks it matches exactly; --export prints it as CSV or JSON lines')
+    .argument('<file>', 'a rollout file written by --record or mappo demo')
+    .option('--verify', 're-simulate every recorded episode with the recorded actions and check that every decision matches')
+    .addOption(new Option('--export <format>', 'print the records to stdout: csv (one row per decision) or jsonl (every record)').choices(['csv', 'jsonl']))
+    .option('--json', 'print one JSON document (CLI.md) instead of tables')
+    .action((path: string, flags: ReplayFlags) => {
+      const file = readRollout(path);
+      for (const w of file.warnings) io.stderr(`warning: ${w}\n`);
+      const verification = flags.verify ? verifyRollout(file) : null;
+      if (flags.export !== undefined) {
+        for (const line of exportRollout(file, flags.export)) io.stdout(line);
+        if (verification !== null) io.stderr(`${verificationLine(verification)}\n`);
+      } else {
+        const summary: RolloutSummary = { ...summarizeRollout(file), verified: verification?.verified ?? null };
+        io.stdout(flags.json ? `${JSON.stringify({ ...summary, divergence: verification?.divergence ?? null }, null, 2)}\n` : formatSummary(summary, verification));
+      }
+      if (verification !== null && !verification.verified) throw new FailedResult(1);
+    });
+}
+
+function verificationLine(v: VerifyResult): string {
+  return v.verified
+    ? `verified: ${thousands(v.decisions)} decisions in ${thousands(v.episodes)} episodes re-simulated exactly`
+    : `NOT verified: ${v.divergence} (after ${thousands(v.decisions)} matching decisions)`;
+}
+
+function formatSummary(s: RolloutSummary, v: VerifyResult | null): string {
+  const lines = [
+    `${s.file}: rollout format ${s.formatVersion}, ${s.runs.length} run${s.runs.length === 1 ? '' : 's'}, scenario ${s.scenario}${s.truncated ? ' (cut off at the end)' : ''}`,
+    ...s.runs.map(
+      (r, i) =>
+        `  run ${i + 1}: ${r.source} by ${r.policy}, seed ${r.seed}, mappo-cluster ${r.package}: ${thousands(r.decisions)} decisions, ${thousands(r.episodes)} complete episodes`,
+    ),
+    `${thousands(s.decisions)} decisions, ${thousands(s.episodes)} complete episodes; agents: ${s.agents.join(', ')}`,
+    '',
+  ];
+  const widest = Math.max(0, ...Object.values(s.actionDistribution).map((d) => d.length));
+  if (widest > 0) {
+    lines.push(
+      table(
+        ['action distribution', ...Array.from({ length: widest }, (_, i) => String(i))],
+        Object.entries(s.actionDistribution).map(([agent, d]) => [agent, ...Array.from({ length: widest }, (_, i) => (i < d.length ? fixed(d[i], 3) : ''))]),
+      ),
+    );
+  }
+  const r = s.rewards.episodeReturn;
+  lines.push(`reward: ${fixed(s.rewards.perDecision, 4)} per decision; episode return ${fixed(r.mean, 2)} (std ${fixed(r.std, 2)}, ${fixed(r.min, 2)} to ${fixed(r.max, 2)}) over ${r.count} episodes`);
+  const figures = Object.entries(s.episodeFigures);
+  if (figures.length > 0) lines.push(`per episode (mean): ${figures.map(([k, x]) => `${k} ${fixed(x, 3)}`).join(', ')}`);
+  if (v !== null) lines.push(verificationLine(v));
+  return `${lines.join('\n')}\n`;
+}

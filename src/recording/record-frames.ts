@@ -1,0 +1,100 @@
+import { crc32c } from '../storage/crc32c.js';
+import { packr } from '../storage/msgpack.js';
+
+/**
+ * How each record sits in a rollout file. A frame is itself a msgpack value,
+ * a two-element array [checksum, payload]:
+ *
+ *   0x92                  fixarray of 2
+ *   0xce <4 bytes, BE>    uint32: CRC-32C of the payload
+ *   0xc6 <4 bytes, BE>    bin32 header: the payload's length
+ *   <payload>             the record, msgpack (typed arrays as msgpackr's typed-array extensions)
+ *
+ * so any msgpack library reads the file as a stream of [crc, bytes] pairs,
+ * while this reader can tell a file cut off mid-record (the last frame runs past
+ * the end) from one damaged in the middle (a checksum or frame marker is wrong),
+ * which a bare stream of msgpack values cannot.
+ */
+export const FRAME_OVERHEAD = 11;
+const FIXARRAY_2 = 0x92;
+const UINT32 = 0xce;
+const BIN32 = 0xc6;
+
+/** A growable byte buffer that frames are appended to. */
+export class FrameBuffer {
+  private bytes = new Uint8Array(1 << 16);
+  private view = new DataView(this.bytes.buffer);
+  length = 0;
+
+  /** Appends `record` as one frame. */
+  append(record: unknown): void {
+    // packr.pack returns a view of packr's own buffer, valid until its next call: copied at once.
+    const payload = packr.pack(record);
+    this.reserve(FRAME_OVERHEAD + payload.length);
+    const at = this.length;
+    this.bytes[at] = FIXARRAY_2;
+    this.bytes[at + 1] = UINT32;
+    this.view.setUint32(at + 2, crc32c(payload));
+    this.bytes[at + 6] = BIN32;
+    this.view.setUint32(at + 7, payload.length);
+    this.bytes.set(payload, at + FRAME_OVERHEAD);
+    this.length += FRAME_OVERHEAD + payload.length;
+  }
+
+  /** The frames so far, as a copy, and an empty buffer. */
+  take(): Uint8Array {
+    const out = this.bytes.slice(0, this.length);
+    this.length = 0;
+    return out;
+  }
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+    this.view = new DataView(grown.buffer);
+  }
+}
+
+/** One frame found by `scanFrames`. */
+export type ScannedFrame =
+  | { kind: 'frame'; offset: number; payload: Uint8Array }
+  /** The bytes from `offset` on are the start of a frame that the file ends inside. */
+  | { kind: 'cut'; offset: number }
+  /** The bytes at `offset` are not a frame, or its checksum does not match. */
+  | { kind: 'damaged'; offset: number; problem: string };
+
+/** Walks the frames of `bytes` in order; stops after the first cut or damaged one. */
+export function* scanFrames(bytes: Uint8Array): Generator<ScannedFrame> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  while (at < bytes.length) {
+    const headerEnd = Math.min(bytes.length, at + FRAME_OVERHEAD);
+    // A cut inside the header still shows the marker bytes it has.
+    const markersOk = (i: number, value: number): boolean => at + i >= headerEnd || bytes[at + i] === value;
+    if (!markersOk(0, FIXARRAY_2) || !markersOk(1, UINT32) || !markersOk(6, BIN32)) {
+      yield { kind: 'damaged', offset: at, problem: 'not a record frame' };
+      return;
+    }
+    if (at + FRAME_OVERHEAD > bytes.length) {
+      yield { kind: 'cut', offset: at };
+      return;
+    }
+    const length = view.getUint32(at + 7);
+    const start = at + FRAME_OVERHEAD;
+    if (start + length > bytes.length) {
+      yield { kind: 'cut', offset: at };
+      return;
+    }
+    const payload = bytes.subarray(start, start + length);
+    if (crc32c(payload) !== view.getUint32(at + 2)) {
+      yield { kind: 'damaged', offset: at, problem: 'its checksum does not match' };
+      return;
+    }
+    yield { kind: 'frame', offset: at, payload };
+    at = start + length;
+  }
+}

@@ -1,0 +1,79 @@
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { NetworkMap } from '../agents/network-map.js';
+import { ClusterEnv } from '../env/cluster-env.js';
+import { Rng } from '../env/rng.js';
+import { InputError } from '../errors.js';
+import { cloneBehavior, type CloningEpoch, type CloningOptions } from '../learners/behavior-cloning.js';
+import { splitDemonstrations } from '../recording/demonstrations.js';
+import { readRollout } from '../recording/rollout-reader.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import { writeFileAtomic } from '../storage/atomic-file.js';
+import { writeCheckpoint } from './checkpoint.js';
+import { CheckpointStore } from './checkpoint-store.js';
+import { SCENARIO_FILE } from './training-run.js';
+
+export const CLONING_METRICS_FILE = 'bc.jsonl';
+
+export interface CloningRunOptions extends CloningOptions {
+  scenario: Scenario;
+  demos: string;
+  runDir: string;
+  /** Fraction of demonstrated episodes held out to measure agreement. */
+  validationSplit: number;
+  onEpoch?: (e: CloningEpoch, total: number) => void;
+}
+
+/** The `bc --json` document. */
+export interface CloningResult {
+  runDir: string;
+  demos: { file: string; episodes: { train: number; validation: number }; decisions: { train: number; validation: number }; warnings: string[] };
+  epochs: number;
+  final: CloningEpoch;
+  wallSeconds: number;
+}
+
+/**
+ * Behavior cloning from a demonstration file into a run directory that the
+ * rest of the command line takes like a trained run: scenario.json, bc.jsonl
+ * (one line per epoch), and a policy checkpoint at checkpoints/latest, so
+ * `mappo eval`, `compare --checkpoint` and `train --warm-start` all accept it.
+ */
+export async function runCloning(o: CloningRunOptions): Promise<CloningResult> {
+  const scenarioPath = join(o.runDir, SCENARIO_FILE);
+  if (existsSync(scenarioPath)) throw new InputError(`${o.runDir} already holds a run; choose another --out`);
+  const env = new ClusterEnv(o.scenario);
+  if (env.agents.length === 0) throw new InputError(`scenario "${o.scenario.name}" has no learned agents to clone into: set agents.scheduler.policy to "learned"`);
+  const file = readRollout(o.demos);
+  const root = Rng.fromSeed(o.scenario.seed);
+  const networks = new NetworkMap(env.agents, env.stateSize, o.scenario.agents.networks, root.derive('networks'));
+  const started = performance.now();
+  try {
+    const demos = splitDemonstrations(file, env.agents, networks, o.validationSplit, root.derive('demonstration split'));
+    mkdirSync(o.runDir, { recursive: true });
+    writeFileAtomic(scenarioPath, `${JSON.stringify(o.scenario, null, 2)}\n`);
+    const history = cloneBehavior(networks, demos, o, root.derive('cloning'), (e) => {
+      appendFileSync(join(o.runDir, CLONING_METRICS_FILE), `${JSON.stringify(e)}\n`);
+      o.onEpoch?.(e, o.epochs);
+    });
+    const wallSeconds = (performance.now() - started) / 1000;
+    const progress = { update: 0, envSteps: 0, wallSeconds, best: null, stale: 0, loadScale: 1 };
+    await new CheckpointStore(join(o.runDir, 'checkpoints')).save({ update: 0 }, ['latest'], (dir) =>
+      writeCheckpoint(dir, networks, { weights: networks.exportWeights() }, progress),
+    );
+    return {
+      runDir: o.runDir,
+      demos: {
+        file: o.demos,
+        episodes: demos.episodes,
+        decisions: { train: demos.train.reduce((n, d) => n + d.count, 0), validation: demos.validation.reduce((n, d) => n + d.count, 0) },
+        warnings: file.warnings,
+      },
+      epochs: history.length,
+      final: history[history.length - 1],
+      wallSeconds,
+    };
+  } finally {
+    networks.dispose();
+  }
+}
