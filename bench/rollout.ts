@@ -1,9 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { produce } from 'immer';
 import { useBackend } from '../src/agents/backend.js';
 import { NetworkMap } from '../src/agents/network-map.js';
+import { LEARNED_POLICY } from '../src/agents/learned-policy.js';
 import { Actor } from '../src/agents/networks/actor.js';
 import { makeEnv } from '../src/env/env-spec.js';
 import { Rng } from '../src/env/rng.js';
+import { RolloutWriter, runHeader } from '../src/recording/rollout-writer.js';
 import { ParallelCollector } from '../src/rollout/parallel-collector.js';
 import { loadScenario } from '../src/scenario/load.js';
 import type { BenchCase, Figure } from './harness.js';
@@ -15,30 +20,58 @@ const DECISIONS_PER_RUN = 50_000;
  * Rollout throughput on the default scenario with its scheduler learned: a
  * freshly initialized actor, 64 env copies split over one thread per core,
  * critic values included. Median of 5 collections after a warm-up.
+ *
+ * The same collection with every decision recorded (framed in the workers,
+ * appended to a rollout file here, as `train --record` does) runs in the same
+ * process, alternating with the plain one, so machine noise hits both alike
+ * and their ratio is the cost of recording.
  */
 async function rolloutFigures(): Promise<Figure[]> {
   await useBackend('wasm');
   const scenario = produce(loadScenario('scenarios/default.json'), (s) => {
     s.agents.scheduler.policy = 'learned';
   });
-  const env = makeEnv({ kind: 'cluster', scenario });
+  const envSpec = { kind: 'cluster' as const, scenario };
+  const env = makeEnv(envSpec);
   const networks = new NetworkMap(env.agents, env.stateSize, scenario.agents.networks, Rng.fromSeed(1));
-  const collector = await ParallelCollector.start(networks, { envSpec: { kind: 'cluster', scenario }, copies: COPIES });
+  const plain = await ParallelCollector.start(networks, { envSpec, copies: COPIES });
+  const recorded = await ParallelCollector.start(networks, { envSpec, copies: COPIES, record: true });
+  const file = join(mkdtempSync(join(tmpdir(), 'mappo-bench-')), 'rollout.msgpack');
+  const writer = RolloutWriter.open(file, runHeader('train', envSpec, env, scenario.seed, LEARNED_POLICY));
   const rounds = Math.ceil(DECISIONS_PER_RUN / COPIES);
-  await collector.collect(rounds);
-  const rates: number[] = [];
-  for (let k = 0; k < 5; k++) {
+  let recordedDecisions = 0;
+  const rate = async (collector: ParallelCollector): Promise<number> => {
     const start = performance.now();
     const batch = await collector.collect(rounds);
-    rates.push(batch.decisions / ((performance.now() - start) / 1000));
+    if (batch.recording) {
+      writer.appendFrames(batch.recording);
+      recordedDecisions += batch.decisions;
+    }
+    return batch.decisions / ((performance.now() - start) / 1000);
+  };
+  await rate(plain);
+  await rate(recorded);
+  const plainRates: number[] = [];
+  const recordedRates: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    plainRates.push(await rate(plain));
+    recordedRates.push(await rate(recorded));
   }
-  const threads = collector.threads;
-  await collector.close();
+  const bytesPerDecision = writer.bytesWritten() / recordedDecisions;
+  writer.close();
+  rmSync(file);
+  const threads = plain.threads;
+  await plain.close();
+  await recorded.close();
   networks.dispose();
-  rates.sort((a, b) => a - b);
+  plainRates.sort((a, b) => a - b);
+  recordedRates.sort((a, b) => a - b);
   return [
-    { name: 'rollout.decisionsPerSec', value: rates[2], unit: `decisions/s (median of 5, ${COPIES} copies, ${threads} threads)` },
-    { name: 'rollout.decisionsPerSec.min', value: rates[0], unit: 'decisions/s' },
+    { name: 'rollout.decisionsPerSec', value: plainRates[2], unit: `decisions/s (median of 5, ${COPIES} copies, ${threads} threads)` },
+    { name: 'rollout.decisionsPerSec.min', value: plainRates[0], unit: 'decisions/s' },
+    { name: 'rollout.recorded.decisionsPerSec', value: recordedRates[2], unit: 'decisions/s (same, every decision recorded to a file)' },
+    { name: 'rollout.recorded.slowdown', value: 1 - recordedRates[2] / plainRates[2], unit: 'fraction of throughput lost to recording (medians)' },
+    { name: 'rollout.recorded.bytesPerDecision', value: bytesPerDecision, unit: 'bytes of rollout file per decision' },
   ];
 }
 

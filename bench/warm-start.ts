@@ -21,6 +21,7 @@ import { useBackend } from '../src/agents/backend.js';
 import { ClusterEnv } from '../src/env/cluster-env.js';
 import { seedRange } from '../src/evaluation/compare-policies.js';
 import { playHeuristics, withSchedulersPosed } from '../src/evaluation/heuristic-episodes.js';
+import { DEFAULT_CLONING_EPOCHS, DEFAULT_LABEL_SMOOTHING } from '../src/learners/behavior-cloning.js';
 import { balanceScore } from '../src/learners/batch-metrics.js';
 import { EpisodeRecorder } from '../src/recording/episode-recorder.js';
 import { RolloutWriter, runHeader } from '../src/recording/rollout-writer.js';
@@ -43,6 +44,7 @@ const jsonArg = (flag: string): object => (args.includes(flag) ? (JSON.parse(arg
 const learnerOverrides = jsonArg('--learner');
 /** Learner settings for the warm start only (e.g. its klControl or entropy warm-up); unset ones get train --warm-start's defaults. */
 const warmOverrides = jsonArg('--warm');
+const labelSmoothing = args.includes('--label-smoothing') ? Number(args[args.indexOf('--label-smoothing') + 1]) : DEFAULT_LABEL_SMOOTHING;
 const note = (line: string): void => {
   if (!json) process.stderr.write(`${line}\n`);
 };
@@ -72,7 +74,7 @@ note(`demonstrations: ${demoDecisions} decisions of ${DEMONSTRATOR} in ${DEMO_EP
 
 // 2. Behavior cloning.
 const bcDir = join(work, 'bc');
-const cloned = await runCloning({ scenario: base, demos, runDir: bcDir, epochs: 20, batchSize: 256, lr: 3e-3, validationSplit: 0.2 });
+const cloned = await runCloning({ scenario: base, demos, runDir: bcDir, epochs: DEFAULT_CLONING_EPOCHS, batchSize: 256, lr: 3e-3, validationSplit: 0.2, labelSmoothing });
 note(`behavior cloning: held-out agreement ${(cloned.final.validationAccuracy * 100).toFixed(1)}% (${cloned.demos.decisions.validation} decisions), ${cloned.wallSeconds.toFixed(1)} s`);
 
 // 3. Cold and warm starts, same seed and settings.
@@ -129,7 +131,7 @@ const table = [
 const report = [
   '# Cold and warm starts on the default scenario',
   '',
-  `Measured by \`npm run bench:warm-start\` on ${availableParallelism()} cores. Demonstrations: ${DEMONSTRATOR} on ${DEMO_EPISODES} episodes (${demoDecisions.toLocaleString('en-US')} routing decisions; its action balance score ${demoBalance.toFixed(3)}). Behavior cloning (20 epochs): the clone agrees with ${DEMONSTRATOR} on ${(cloned.final.validationAccuracy * 100).toFixed(1)}% of ${cloned.demos.decisions.validation.toLocaleString('en-US')} decisions from ${cloned.demos.episodes.validation} held-out episodes. Then MAPPO for ${base.learner.updates} updates from a fresh policy (cold) and from the clone (warm: ${JSON.stringify(kl)}, entropy warm-up ${JSON.stringify(warm.scenario.learner.entropy.warmup)}), same seed and settings, validated every ${VALIDATE_EVERY} updates on held-out seeds.`,
+  `Measured by \`npm run bench:warm-start\` on ${availableParallelism()} cores. Demonstrations: ${DEMONSTRATOR} on ${DEMO_EPISODES} episodes (${demoDecisions.toLocaleString('en-US')} routing decisions; its action balance score ${demoBalance.toFixed(3)}). Behavior cloning (${DEFAULT_CLONING_EPOCHS} epochs, label smoothing ${labelSmoothing}): the clone agrees with ${DEMONSTRATOR} on ${(cloned.final.validationAccuracy * 100).toFixed(1)}% of ${cloned.demos.decisions.validation.toLocaleString('en-US')} decisions from ${cloned.demos.episodes.validation} held-out episodes. Then MAPPO for ${base.learner.updates} updates from a fresh policy (cold) and from the clone (warm: ${JSON.stringify(kl)}, entropy warm-up ${JSON.stringify(warm.scenario.learner.entropy.warmup)}), same seed and settings, validated every ${VALIDATE_EVERY} updates on held-out seeds.`,
   '',
   table,
   '',

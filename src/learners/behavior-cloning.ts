@@ -1,14 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetworkMap } from '../agents/network-map.js';
-import { logProbOf, maskedLogits } from '../agents/networks/categorical.js';
+import { logProbOf, logProbs, maskedLogits } from '../agents/networks/categorical.js';
 import type { Rng } from '../env/rng.js';
 import { InputError } from '../errors.js';
 import type { ActorDemos, DemonstrationSplit } from '../recording/demonstrations.js';
+
+/** `mappo bc`'s label smoothing: see CloningOptions.labelSmoothing and the README's warm-start figures. */
+export const DEFAULT_LABEL_SMOOTHING = 0.4;
+/** Smoothed targets leave smaller margins between actions, so the clone needs more passes to rank them as the demonstrator does. */
+export const DEFAULT_CLONING_EPOCHS = 40;
 
 export interface CloningOptions {
   epochs: number;
   batchSize: number;
   lr: number;
+  /**
+   * Label smoothing ε: the target puts 1 − ε on the demonstrated action and
+   * spreads ε over every allowed action. A clone fitted to hard targets is
+   * nearly deterministic, and PPO barely moves a deterministic policy: it
+   * never samples the alternatives, so their advantages are never seen.
+   */
+  labelSmoothing: number;
 }
 
 /** One epoch of behavior cloning: cross-entropy and agreement with the demonstrator, on training and held-out decisions. */
@@ -50,7 +62,7 @@ export function cloneBehavior(networks: NetworkMap, demos: DemonstrationSplit, o
             const obs = tf.tensor2d(batch.obs, [rows.length, actor.obsSize]);
             const mask = tf.tensor2d(batch.mask, [rows.length, actor.actionCount], 'int32');
             const actions = tf.tensor1d(batch.action, 'int32');
-            optimizers[k].minimize(() => tf.neg(tf.mean(logProbOf(maskedLogits(actor.logits(obs).logits, mask, 1), actions))) as tf.Scalar, false, actor.variables);
+            optimizers[k].minimize(() => smoothedCrossEntropy(maskedLogits(actor.logits(obs).logits, mask, 1), mask, actions, o.labelSmoothing), false, actor.variables);
           });
         }
       });
@@ -64,6 +76,15 @@ export function cloneBehavior(networks: NetworkMap, demos: DemonstrationSplit, o
     for (const opt of optimizers) opt.dispose();
   }
   return history;
+}
+
+/** Mean cross-entropy against targets of 1 − ε on the action and ε spread evenly over the allowed actions. */
+function smoothedCrossEntropy(masked: tf.Tensor2D, mask: tf.Tensor2D, actions: tf.Tensor1D, epsilon: number): tf.Scalar {
+  const demonstrated = logProbOf(masked, actions);
+  if (epsilon === 0) return tf.neg(tf.mean(demonstrated));
+  const allowed = tf.cast(mask, 'float32');
+  const uniform = tf.div(tf.sum(tf.mul(logProbs(masked), allowed), 1), tf.sum(allowed, 1));
+  return tf.neg(tf.mean(tf.add(tf.mul(demonstrated, 1 - epsilon), tf.mul(uniform, epsilon))));
 }
 
 /** Mean cross-entropy and agreement over every actor's decisions (NaN when there are none). */

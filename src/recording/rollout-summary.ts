@@ -59,7 +59,9 @@ export function summarizeRollout(file: RolloutFile): RolloutSummary {
         case 'decision': {
           runDecisions++;
           const agent = run.header.agents[r.agent];
-          const c = counts.get(agent.id) ?? new Array<number>(agent.actionCount).fill(0);
+          // Runs sharing a file may give one agent id different action counts (another cluster size).
+          const c = counts.get(agent.id) ?? [];
+          while (c.length < agent.actionCount) c.push(0);
           c[r.action]++;
           counts.set(agent.id, c);
           add(r.env, r.reward);

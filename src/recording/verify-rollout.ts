@@ -30,22 +30,23 @@ class Divergence extends Error {}
  * episodes); what is there is checked.
  */
 export function verifyRollout(file: RolloutFile): VerifyResult {
-  let decisions = 0;
-  let episodes = 0;
+  // Counted as they match, so a failure still says how far the file held.
+  const matched: Matched = { decisions: 0, episodes: 0 };
   try {
     for (const run of file.runs) {
       const world = makeEnv(run.header.env);
-      for (const stream of streamsOf(run)) {
-        const r = verifyStream(world, stream, run);
-        decisions += r.decisions;
-        episodes += r.episodes;
-      }
+      for (const stream of streamsOf(run)) verifyStream(world, stream, run, matched);
     }
   } catch (e) {
     if (!(e instanceof Divergence)) throw e;
-    return { verified: false, decisions, episodes, divergence: e.message };
+    return { verified: false, ...matched, divergence: e.message };
   }
-  return { verified: true, decisions, episodes, divergence: null };
+  return { verified: true, ...matched, divergence: null };
+}
+
+interface Matched {
+  decisions: number;
+  episodes: number;
 }
 
 /** A run's records split by env copy, each copy's in file order. */
@@ -59,10 +60,8 @@ function streamsOf(run: RecordedRun): Numbered[][] {
   return [...byCopy.keys()].sort((a, b) => a - b).map((copy) => byCopy.get(copy) as Numbered[]);
 }
 
-function verifyStream(world: MultiAgentEnv, stream: Numbered[], run: RecordedRun): { decisions: number; episodes: number } {
+function verifyStream(world: MultiAgentEnv, stream: Numbered[], run: RecordedRun, matched: Matched): void {
   let at = 0;
-  let decisions = 0;
-  let episodes = 0;
   const agentName = (a: number): string => run.header.agents[a]?.id ?? `agent ${a}`;
   while (at < stream.length) {
     const start = stream[at++];
@@ -71,11 +70,11 @@ function verifyStream(world: MultiAgentEnv, stream: Numbered[], run: RecordedRun
     }
     world.setLoadScale?.(start.record.loadScale);
     let out: StepOutcome = world.reset(start.record.seed);
-    episodes++;
+    matched.episodes++;
     while (out.ended === null) {
-      if (at >= stream.length) return { decisions, episodes }; // the recording stops mid-episode
+      if (at >= stream.length) return; // the recording stops mid-episode
       const k = out.decisions.length;
-      if (at + k > stream.length) return { decisions, episodes };
+      if (at + k > stream.length) return;
       const actions = new Int32Array(k);
       const stepRecords = stream.slice(at, at + k);
       stepRecords.forEach((n, j) => {
@@ -88,10 +87,10 @@ function verifyStream(world: MultiAgentEnv, stream: Numbered[], run: RecordedRun
           throw new Divergence(`record ${n.number}: recorded done=${String((n.record as DecisionRecord).done)}, the re-simulated episode ${out.ended === null ? 'continues' : 'ends'}`);
         }
       }
-      decisions += k;
+      matched.decisions += k;
       for (const c of out.credits) {
         const n = stream[at++];
-        if (n === undefined) return { decisions, episodes };
+        if (n === undefined) return;
         const r = n.record;
         if (r.type !== 'credit') throw new Divergence(`record ${n.number}: re-simulation pays credit to decision ${c.decision} here, the file has a ${r.type}`);
         same(n, 'credit decision', r.decision, c.decision);
@@ -101,7 +100,7 @@ function verifyStream(world: MultiAgentEnv, stream: Numbered[], run: RecordedRun
       }
     }
     const n = stream[at++];
-    if (n === undefined) return { decisions, episodes };
+    if (n === undefined) return;
     const r = n.record;
     if (r.type !== 'end') throw new Divergence(`record ${n.number}: the re-simulated episode ended (${out.ended}) here, the file has a ${r.type}`);
     same(n, 'end', r.ended, out.ended);
@@ -114,7 +113,6 @@ function verifyStream(world: MultiAgentEnv, stream: Numbered[], run: RecordedRun
     const summary = world.summary?.() ?? {};
     for (const [key, value] of Object.entries(r.summary)) same(n, `episode summary ${key}`, value, summary[key]);
   }
-  return { decisions, episodes };
 }
 
 /** Checks a recorded decision against the re-simulated one; returns its recorded action. */

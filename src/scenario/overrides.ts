@@ -15,6 +15,8 @@ export interface RunOverrides {
   /** Multiply trace inter-arrival gaps by this factor. */
   timeScale?: number;
   scheduler?: HeuristicName;
+  /** Replace the scenario's autoscaler (a learned one cannot run without a policy). */
+  autoscaler?: 'none' | 'threshold';
 }
 
 /** A copy of `scenario` with the overrides applied (structural sharing; the original stays frozen). */
@@ -27,6 +29,7 @@ export function applyOverrides(scenario: Scenario, o: RunOverrides): Scenario {
     if (o.seed !== undefined) s.seed = o.seed;
     if (o.requests !== undefined) s.maxRequests = o.requests;
     if (o.scheduler !== undefined) s.agents.scheduler.policy = o.scheduler;
+    if (o.autoscaler !== undefined) s.agents.autoscaler.policy = o.autoscaler;
     if (o.trace !== undefined) {
       // A trace carries its own token lengths; the scenario's distributions would contradict it.
       s.workload.arrivals = { kind: 'trace', file: o.trace, timeScale: 1 };

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { BACKENDS, useBackend, type BackendName } from '../../agents/backend.js';
+import { DEFAULT_CLONING_EPOCHS, DEFAULT_LABEL_SMOOTHING } from '../../learners/behavior-cloning.js';
 import { loadScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
 import { runCloning } from '../../training/cloning-run.js';
@@ -15,6 +16,7 @@ interface BcFlags {
   batchSize: number;
   lr: number;
   validationSplit: number;
+  labelSmoothing: number;
   seed?: number;
   backend: BackendName;
   json?: boolean;
@@ -26,10 +28,11 @@ export function bcCommand(io: CliIo): Command {
     .argument('<scenario>', 'scenario JSON file (its learned agents and networks are the ones cloned)')
     .requiredOption('--demos <file>', 'demonstrations recorded by mappo demo (or any --record file)')
     .option('--out <dir>', 'run directory to write (default: runs/<scenario name>-bc)')
-    .option('--epochs <n>', 'passes over the demonstrations', integerAtLeast(1), 20)
+    .option('--epochs <n>', 'passes over the demonstrations', integerAtLeast(1), DEFAULT_CLONING_EPOCHS)
     .option('--batch-size <n>', 'decisions per minibatch', integerAtLeast(1), 256)
     .option('--lr <x>', 'Adam learning rate at the first epoch (it decays linearly to 0)', positiveNumber, 3e-3)
     .option('--validation-split <x>', 'fraction of demonstrated episodes held out to measure agreement', fractionBelowOne, 0.2)
+    .option('--label-smoothing <x>', 'share of each target spread over all allowed actions, so the clone keeps exploring under PPO', fractionBelowOne, DEFAULT_LABEL_SMOOTHING)
     .option('--seed <n>', 'random seed for initialization, the split and shuffling (default: the scenario seed)', integerAtLeast(0))
     .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('wasm'))
     .option('--json', 'print one JSON document when done')
@@ -45,6 +48,7 @@ export function bcCommand(io: CliIo): Command {
         batchSize: flags.batchSize,
         lr: flags.lr,
         validationSplit: flags.validationSplit,
+        labelSmoothing: flags.labelSmoothing,
         onEpoch: (e, total) =>
           progress.update(`epoch ${e.epoch}/${total} · loss ${fixed(e.trainLoss, 4)} · agreement ${fixed(e.trainAccuracy * 100, 1)}% (held out ${fixed(e.validationAccuracy * 100, 1)}%)`),
       });

@@ -37,7 +37,7 @@ export function replayCommand(io: CliIo): Command {
 
 function verificationLine(v: VerifyResult): string {
   return v.verified
-    ? `verified: ${thousands(v.decisions)} decisions in ${thousands(v.episodes)} episodes re-simulated exactly`
+    ? `verified: ${thousands(v.decisions)} decisions in ${episodes(v.episodes)} re-simulated exactly`
     : `NOT verified: ${v.divergence} (after ${thousands(v.decisions)} matching decisions)`;
 }
 
@@ -46,9 +46,9 @@ function formatSummary(s: RolloutSummary, v: VerifyResult | null): string {
     `${s.file}: rollout format ${s.formatVersion}, ${s.runs.length} run${s.runs.length === 1 ? '' : 's'}, scenario ${s.scenario}${s.truncated ? ' (cut off at the end)' : ''}`,
     ...s.runs.map(
       (r, i) =>
-        `  run ${i + 1}: ${r.source} by ${r.policy}, seed ${r.seed}, mappo-cluster ${r.package}: ${thousands(r.decisions)} decisions, ${thousands(r.episodes)} complete episodes`,
+        `  run ${i + 1}: ${r.source} by ${r.policy}, seed ${r.seed}, mappo-cluster ${r.package}: ${thousands(r.decisions)} decisions, ${episodes(r.episodes, 'complete ')}`,
     ),
-    `${thousands(s.decisions)} decisions, ${thousands(s.episodes)} complete episodes; agents: ${s.agents.join(', ')}`,
+    `${thousands(s.decisions)} decisions, ${episodes(s.episodes, 'complete ')}; agents: ${s.agents.join(', ')}`,
     '',
   ];
   const widest = Math.max(0, ...Object.values(s.actionDistribution).map((d) => d.length));
@@ -61,9 +61,13 @@ function formatSummary(s: RolloutSummary, v: VerifyResult | null): string {
     );
   }
   const r = s.rewards.episodeReturn;
-  lines.push(`reward: ${fixed(s.rewards.perDecision, 4)} per decision; episode return ${fixed(r.mean, 2)} (std ${fixed(r.std, 2)}, ${fixed(r.min, 2)} to ${fixed(r.max, 2)}) over ${r.count} episodes`);
+  lines.push(`reward: ${fixed(s.rewards.perDecision, 4)} per decision; episode return ${fixed(r.mean, 2)} (std ${fixed(r.std, 2)}, ${fixed(r.min, 2)} to ${fixed(r.max, 2)}) over ${episodes(r.count)}`);
   const figures = Object.entries(s.episodeFigures);
   if (figures.length > 0) lines.push(`per episode (mean): ${figures.map(([k, x]) => `${k} ${fixed(x, 3)}`).join(', ')}`);
   if (v !== null) lines.push(verificationLine(v));
   return `${lines.join('\n')}\n`;
+}
+
+function episodes(n: number, kind = ''): string {
+  return `${thousands(n)} ${kind}episode${n === 1 ? '' : 's'}`;
 }

@@ -16,6 +16,7 @@ import { fixed, secs, table, thousands } from '../table.js';
 
 interface SimulateFlags extends RunFlags {
   scheduler?: HeuristicName;
+  autoscaler?: 'none' | 'threshold';
   record?: string;
   json?: boolean;
 }
@@ -26,10 +27,14 @@ export function simulateCommand(io: CliIo): Command {
       .description('run a scenario with heuristic schedulers and report serving metrics')
       .argument('<scenario>', 'scenario JSON file')
       .addOption(new Option('--scheduler <name>', 'heuristic scheduler (overrides the scenario)').choices(HEURISTIC_NAMES))
+      .addOption(new Option('--autoscaler <name>', 'heuristic autoscaler, or none for the fixed initial replicas (overrides the scenario)').choices(['none', 'threshold']))
       .option('--record <file>', 'record every routing decision to a rollout file (msgpack; appended to)')
       .option('--json', 'print one JSON document (CLI.md) instead of tables'),
   ).action((file: string, flags: SimulateFlags) => {
-    const scenario = applyOverrides(loadScenario(file), { ...runOverrides(flags), scheduler: flags.scheduler });
+    const scenario = applyOverrides(loadScenario(file), { ...runOverrides(flags), scheduler: flags.scheduler, autoscaler: flags.autoscaler });
+    if (scenario.agents.autoscaler.policy === 'learned') {
+      throw new InputError(`scenario "${scenario.name}" has a learned autoscaler; pass --autoscaler threshold (or none) to simulate it with a heuristic, or evaluate a trained run with mappo eval`);
+    }
     const report = flags.record === undefined ? new ServingSimulation(scenario).run() : recordedSimulation(scenario, flags.record);
     io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   });

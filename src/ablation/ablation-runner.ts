@@ -1,0 +1,114 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { BackendName } from '../agents/backend.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import { writeFileAtomic } from '../storage/atomic-file.js';
+import { formatAblationMarkdown, summarizeAblation, type AblationReport, type RunResult } from './ablation-report.js';
+import { writeLearningCurves } from './learning-curves.js';
+import { planRuns, type PlannedRun } from './run-plan.js';
+import type { RunRecord } from './run-record.js';
+import type { RunJob } from './run-job.js';
+import type { Variant } from './variants.js';
+import { runOnWorkers } from './worker-pool.js';
+
+export interface AblationOptions {
+  /** The scenario the variants were made from (its name and seed). */
+  base: Scenario;
+  variants: readonly Variant[];
+  /** Seeds per variant: the base seed and the ones after it. */
+  seeds: number;
+  out: string;
+  /** Worker threads (default: one per core). */
+  workers?: number;
+  backend: BackendName;
+  /** Aborting stops every running run after its current update, at a checkpoint; a re-run continues them. */
+  signal?: AbortSignal;
+  /** Progress, one line at a time (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+export interface AblationOutcome {
+  /** Null when interrupted: results are only written for a complete ablation. */
+  report: AblationReport | null;
+  /** Runs started by this invocation. */
+  executed: number;
+  /** Runs an earlier invocation with the same OUT had finished. */
+  skipped: number;
+  /** Runs that finished (failed ones included). */
+  recorded: number;
+  /** Runs that failed, by throwing, diverging, or losing their thread. */
+  failed: number;
+}
+
+export const RESULTS_JSON = 'results.json';
+export const RESULTS_MD = 'results.md';
+export const LEARNING_CURVES = 'learning-curves.png';
+
+/**
+ * Every variant on every seed, run in parallel on worker threads, then
+ * summarized in OUT: results.json, results.md and learning-curves.png, each
+ * written atomically once every run has an outcome. Each run records its own
+ * outcome when it ends, so an interrupted ablation, re-run with the same OUT,
+ * skips what finished and resumes the rest from their checkpoints.
+ */
+export async function runAblation(o: AblationOptions): Promise<AblationOutcome> {
+  const log = o.log ?? (() => {});
+  const seeds = Array.from({ length: o.seeds }, (_, i) => o.base.seed + i);
+  const plan = planRuns(o.variants, seeds, o.out);
+  const todo = plan.filter((p) => p.start !== 'done');
+  const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length));
+  const results = new Map<PlannedRun, RunRecord>(plan.filter((p) => p.record !== null).map((p) => [p, p.record as RunRecord]));
+  const skipped = results.size;
+  const resuming = todo.filter((p) => p.start === 'resume').length;
+  log(
+    `ablation of ${o.base.name}: ${o.variants.length} variant${o.variants.length === 1 ? '' : 's'} x ${seeds.length} seed${seeds.length === 1 ? '' : 's'} = ${plan.length} runs` +
+      (skipped > 0 ? `, ${skipped} finished earlier` : '') +
+      (todo.length > 0 ? `; running ${todo.length} on ${workers} worker thread${workers === 1 ? '' : 's'}` : '') +
+      (resuming > 0 ? ` (${resuming} continuing from a checkpoint)` : ''),
+  );
+  const jobOf = new Map<RunJob, PlannedRun>(
+    todo.map((p) => [
+      { variant: p.variant.name, seed: p.seed, runDir: p.runDir, scenario: p.scenario, scenarioHash: p.scenarioHash, resume: p.start === 'resume', backend: o.backend },
+      p,
+    ]),
+  );
+  let executed = 0;
+  let failed = [...results.values()].filter((r) => r.status === 'failed').length;
+  await runOnWorkers([...jobOf.keys()], {
+    workers,
+    backend: o.backend,
+    signal: o.signal,
+    onOutcome: (job, outcome) => {
+      executed++;
+      const planned = jobOf.get(job) as PlannedRun;
+      if (outcome.kind === 'interrupted') {
+        log(`stopped ${planned.variant.name} seed ${planned.seed} at a checkpoint`);
+        return;
+      }
+      const record: RunRecord =
+        outcome.kind === 'recorded'
+          ? outcome.record
+          : { variant: job.variant, seed: job.seed, scenarioHash: job.scenarioHash, status: 'failed', error: outcome.error, updates: 0, stoppedEarly: false, finalReward: NaN, e2eP99: NaN, throughputRps: NaN, wallSeconds: NaN };
+      results.set(planned, record);
+      if (record.status === 'failed') failed++;
+      log(`[${results.size}/${plan.length}] ${planned.variant.name} seed ${planned.seed}: ${describeRecord(record)}`);
+    },
+  });
+  const outcome = { executed, skipped, recorded: results.size, failed };
+  if (results.size < plan.length) return { report: null, ...outcome };
+  const runResults: RunResult[] = plan.map((p) => ({ variant: p.variant, seed: p.seed, runDir: p.runDir, record: results.get(p) as RunRecord }));
+  const report = summarizeAblation(o.base.name, o.out, seeds, o.variants, runResults);
+  writeFileAtomic(join(o.out, RESULTS_JSON), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(join(o.out, RESULTS_MD), formatAblationMarkdown(report));
+  await writeLearningCurves(
+    join(o.out, LEARNING_CURVES),
+    o.variants.map((v) => ({ name: v.name, runDirs: runResults.filter((r) => r.variant === v && r.record.status === 'finished').map((r) => r.runDir) })),
+  );
+  return { report, ...outcome };
+}
+
+function describeRecord(r: RunRecord): string {
+  if (r.status === 'failed') return `FAILED: ${r.error ?? 'no reason given'}`;
+  const f = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+  return `reward ${f(r.finalReward, 3)}, p99 ${f(r.e2eP99, 2)} s, ${f(r.throughputRps, 2)} req/s, ${f(r.wallSeconds, 1)} s${r.stoppedEarly ? ' (stopped early)' : ''}`;
+}

@@ -1,0 +1,113 @@
+import { Worker } from 'node:worker_threads';
+import type { BackendName } from '../agents/backend.js';
+import type { AblationReply, AblationRequest, AblationWorkerInit } from './ablation-worker.js';
+import type { JobOutcome, RunJob } from './run-job.js';
+
+export interface PoolOptions {
+  /** Runs at a time, each on its own worker thread. */
+  workers: number;
+  backend: BackendName;
+  /** Aborting lets every running run stop after its current update (at a checkpoint) and starts no more. */
+  signal?: AbortSignal;
+  /** Called as each run ends, in the order they end. */
+  onOutcome: (job: RunJob, outcome: PoolOutcome) => void;
+}
+
+/** A run's outcome, or the death of the thread that ran it (not recorded, so a re-run retries it). */
+export type PoolOutcome = JobOutcome | { kind: 'crashed'; error: string };
+
+/**
+ * Runs the jobs on `workers` threads, each taking the next job as it finishes
+ * one. Which thread runs which job does not change any number: a run depends
+ * only on its scenario and seed. A thread that dies fails only its own job,
+ * and a fresh thread takes its place.
+ */
+export async function runOnWorkers(jobs: readonly RunJob[], o: PoolOptions): Promise<void> {
+  const stop = new SharedArrayBuffer(4);
+  const flag = new Int32Array(stop);
+  const onAbort = (): void => void Atomics.store(flag, 0, 1);
+  if (o.signal?.aborted) onAbort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    let worker: Worker | null = null;
+    try {
+      while (next < jobs.length && o.signal?.aborted !== true) {
+        const job = jobs[next++];
+        worker ??= await spawn({ backend: o.backend, stop });
+        try {
+          o.onOutcome(job, await run(worker, job));
+        } catch (e) {
+          o.onOutcome(job, { kind: 'crashed', error: `its worker thread broke off: ${(e as Error).message}` });
+          void worker.terminate();
+          worker = null;
+        }
+      }
+    } finally {
+      await worker?.terminate();
+    }
+  };
+  try {
+    const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(o.workers, jobs.length)) }, lane));
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Starts an ablation worker, the way rollout workers start: built code runs
+ * ablation-worker.js directly; from TypeScript sources (tests, development) a
+ * bootstrap registers tsx's loader first, since on Node 20 loader flags in a
+ * worker's execArgv do not reach its entry module.
+ */
+function spawn(init: AblationWorkerInit): Promise<Worker> {
+  const worker = import.meta.url.endsWith('.ts')
+    ? new Worker(
+        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./ablation-worker.ts', import.meta.url).href)}); })`,
+        { eval: true, workerData: init },
+      )
+    : new Worker(new URL('./ablation-worker.js', import.meta.url), { workerData: init });
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => reject(e);
+    worker.once('error', onError);
+    worker.once('message', (m: AblationReply) => {
+      worker.off('error', onError);
+      if (m.type === 'ready') {
+        resolve(worker);
+      } else {
+        void worker.terminate();
+        reject(new Error(m.type === 'error' ? `an ablation worker failed to start: ${m.message}` : `an ablation worker sent ${m.type} before ready`));
+      }
+    });
+  });
+}
+
+/** Sends one job and waits for its outcome; rejects if the thread errors or exits first. */
+function run(worker: Worker, job: RunJob): Promise<JobOutcome> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (m: AblationReply): void => {
+      cleanup();
+      if (m.type === 'outcome') resolve(m.outcome);
+      else reject(new Error(m.type === 'error' ? m.message : `unexpected reply ${m.type}`));
+    };
+    const onError = (e: Error): void => {
+      cleanup();
+      reject(e);
+    };
+    const onExit = (code: number): void => {
+      cleanup();
+      reject(new Error(`exit code ${code}`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ type: 'run', job } satisfies AblationRequest);
+  });
+}
