@@ -46,6 +46,11 @@ export class EpisodeRecorder {
       d.done = done;
       this.sink.append(d);
     }
+    this.paid(env, outcome, world);
+  }
+
+  /** Records what a step paid after its decisions: its credits, and the episode's end if it ended. */
+  paid(env: number, outcome: StepOutcome, world: MultiAgentEnv): void {
     for (const c of outcome.credits) this.sink.append({ type: 'credit', env, decision: c.decision, agent: c.agent, reward: c.reward, final: c.final });
     if (outcome.ended !== null) {
       this.sink.append({

@@ -20,29 +20,53 @@ const FIXARRAY_2 = 0x92;
 const UINT32 = 0xce;
 const BIN32 = 0xc6;
 
-/** A growable byte buffer that frames are appended to. */
+/**
+ * A growable byte buffer that frames are appended to. Checksums are written
+ * when the frames are taken, so a frame's payload may be patched in place
+ * until then (see CopyRecording).
+ */
 export class FrameBuffer {
   private bytes = new Uint8Array(1 << 16);
   private view = new DataView(this.bytes.buffer);
   length = 0;
 
-  /** Appends `record` as one frame. */
-  append(record: unknown): void {
+  /** Appends `record` as one frame; returns where the frame ends (its payload's last byte is just before). */
+  append(record: unknown): number {
     // packr.pack returns a view of packr's own buffer, valid until its next call: copied at once.
     const payload = packr.pack(record);
     this.reserve(FRAME_OVERHEAD + payload.length);
     const at = this.length;
     this.bytes[at] = FIXARRAY_2;
     this.bytes[at + 1] = UINT32;
-    this.view.setUint32(at + 2, crc32c(payload));
     this.bytes[at + 6] = BIN32;
     this.view.setUint32(at + 7, payload.length);
     this.bytes.set(payload, at + FRAME_OVERHEAD);
     this.length += FRAME_OVERHEAD + payload.length;
+    return this.length;
   }
 
-  /** The frames so far, as a copy, and an empty buffer. */
+  /** The byte at `at` (for checking a patch site). */
+  byteAt(at: number): number {
+    return this.bytes[at];
+  }
+
+  /** Overwrites one byte of a payload not yet taken. */
+  patchByte(at: number, value: number): void {
+    this.bytes[at] = value;
+  }
+
+  /** Overwrites a big-endian float64 of a payload not yet taken. */
+  patchFloat64(at: number, value: number): void {
+    this.view.setFloat64(at, value);
+  }
+
+  /** The frames so far, checksummed, as a copy; the buffer is then empty (and keeps its size). */
   take(): Uint8Array {
+    for (let at = 0; at < this.length; ) {
+      const length = this.view.getUint32(at + 7);
+      this.view.setUint32(at + 2, crc32c(this.bytes.subarray(at + FRAME_OVERHEAD, at + FRAME_OVERHEAD + length)));
+      at += FRAME_OVERHEAD + length;
+    }
     const out = this.bytes.slice(0, this.length);
     this.length = 0;
     return out;

@@ -1,5 +1,6 @@
 import type { RolloutBatch } from './rollout-collector.js';
 import { TrajectoryTable } from './trajectory-table.js';
+import { concatBytes } from '../storage/concat-bytes.js';
 
 /**
  * Joins batches collected by shards that own consecutive ranges of env copies,
@@ -25,12 +26,3 @@ export function mergeBatches(batches: readonly RolloutBatch[]): RolloutBatch {
   };
 }
 
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

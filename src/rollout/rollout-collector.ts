@@ -2,10 +2,9 @@ import { LEARNED_POLICY } from '../agents/learned-policy.js';
 import type { NetworkMap } from '../agents/network-map.js';
 import type { Decision, MultiAgentEnv, StepOutcome } from '../env/multi-agent/contract.js';
 import { Rng, type RngState } from '../env/rng.js';
-import { EpisodeRecorder } from '../recording/episode-recorder.js';
-import { FrameBuffer } from '../recording/record-frames.js';
-import type { DecisionRecord, RolloutRecord } from '../recording/rollout-records.js';
+import { CopyRecording } from '../recording/copy-recording.js';
 import { RowKind, TrajectoryTable, type TableMessage } from './trajectory-table.js';
+import { concatBytes } from '../storage/concat-bytes.js';
 
 /** An episode that ended during a collection. */
 export interface EpisodeRecord {
@@ -98,10 +97,6 @@ interface EnvState {
   replay: number[][];
   /** The load scale the current episode started with. */
   loadScale: number;
-  /** This collection's records (when recording), kept until the critic's values are known. */
-  readonly records: RolloutRecord[];
-  /** Recorded decisions and the rows holding their values: [record, table, row in this copy's segment]. */
-  readonly valueRows: [DecisionRecord, number, number][];
 }
 
 /** The pending decisions gathered for one actor's forward pass. */
@@ -137,7 +132,11 @@ export class RolloutCollector {
   private readonly totalCopies: number;
   private readonly slots: ActorSlots[];
   private loadScale = 1;
-  private readonly recorders: EpisodeRecorder[] | null;
+  /** Per copy, when recording (see RolloutBatch.recording). */
+  private readonly recordings: CopyRecording[] | null;
+  /** A step's log-probs and value tables, handed to the recording. */
+  private readonly recordLogProbs: Float64Array;
+  private readonly recordTables: Int32Array;
 
   constructor(
     readonly envs: readonly MultiAgentEnv[],
@@ -179,10 +178,10 @@ export class RolloutCollector {
       reward: 0,
       replay: [],
       loadScale: 1,
-      records: [],
-      valueRows: [],
     }));
-    this.recorders = options.record ? this.states.map((st) => new EpisodeRecorder({ append: (r) => st.records.push(r) })) : null;
+    this.recordings = options.record ? this.states.map(() => new CopyRecording()) : null;
+    this.recordLogProbs = new Float64Array(agents.length);
+    this.recordTables = new Int32Array(agents.length);
   }
 
   /** Episodes starting from now on run at this load (see MultiAgentEnv.setLoadScale). */
@@ -221,9 +220,9 @@ export class RolloutCollector {
         decisions += pending.length;
         st.decisions += pending.length;
         st.replay.push(Array.from(actions));
-        const captured = this.recorders === null ? null : this.captureDecisions(e, pending, actions);
+        if (this.recordings !== null) this.recordDecisions(e, pending, actions);
         st.outcome = this.envs[e].step(actions);
-        if (captured !== null) this.recorders?.[e].stepped(this.envIds[e], captured, st.outcome, this.envs[e]);
+        this.recordings?.[e].stepped(this.envIds[e], st.outcome, this.envs[e]);
         steps += this.applyCredits(st);
       }
     }
@@ -232,7 +231,7 @@ export class RolloutCollector {
     const tables = this.concatenateSegments();
     this.evaluateCritics(tables);
     episodes.sort((a, b) => a.env - b.env || a.seed - b.seed);
-    const recording = this.recorders === null ? undefined : this.encodeRecords(tables);
+    const recording = this.recordings === null ? undefined : this.takeRecordings(tables);
     return { tables, tableOf: this.tableOf, steps, decisions, actionCounts, episodes, recording };
   }
 
@@ -310,36 +309,34 @@ export class RolloutCollector {
       for (const h of st.criticHidden) h.fill(0);
       this.envs[e].setLoadScale?.(this.loadScale);
       st.outcome = this.envs[e].reset(st.seed);
-      this.recorders?.[e].episodeStart(this.envIds[e], st.seed, st.loadScale, LEARNED_POLICY);
+      this.recordings?.[e].episodeStart(this.envIds[e], st.seed, st.loadScale, LEARNED_POLICY);
     }
     return steps;
   }
 
-  /** Copies a step's decisions for the recording, before the step reuses their buffers; values come at the end. */
-  private captureDecisions(e: number, pending: readonly Decision[], actions: Int32Array): DecisionRecord[] {
+  /** Frames a step's decisions before the step reuses their buffers; values come at the end. */
+  private recordDecisions(e: number, pending: readonly Decision[], actions: Int32Array): void {
     const st = this.states[e];
-    const logProbs = pending.map((d, j) => st.segments[this.tableOf[d.agent]].logProb[st.rows[j]]);
-    const captured = (this.recorders as EpisodeRecorder[])[e].capture(this.envIds[e], pending, actions, logProbs);
-    captured.forEach((record, j) => st.valueRows.push([record, this.tableOf[pending[j].agent], st.rows[j]]));
-    return captured;
+    for (let j = 0; j < pending.length; j++) {
+      this.recordTables[j] = this.tableOf[pending[j].agent];
+      this.recordLogProbs[j] = st.segments[this.recordTables[j]].logProb[st.rows[j]];
+    }
+    (this.recordings as CopyRecording[])[e].decided(this.envIds[e], pending, actions, this.recordLogProbs, this.recordTables, st.rows);
   }
 
   /**
-   * Frames every copy's records of this collection, copy after copy (so the
-   * bytes do not depend on how copies are split over threads), with each
-   * decision's value from the batch's critic pass.
+   * Every copy's frames of this collection, copy after copy (so the bytes do
+   * not depend on how copies are split over threads), each decision with its
+   * value from the batch's critic pass.
    */
-  private encodeRecords(tables: readonly TrajectoryTable[]): Uint8Array {
-    const frames = new FrameBuffer();
+  private takeRecordings(tables: readonly TrajectoryTable[]): Uint8Array {
     const offsets = this.roles.map(() => 0);
-    for (const st of this.states) {
-      for (const [record, r, row] of st.valueRows) record.value = tables[r].value[offsets[r] + row];
-      for (const record of st.records) frames.append(record);
+    const parts = this.states.map((st, e) => {
+      const frames = (this.recordings as CopyRecording[])[e].take((table, row) => tables[table].value[offsets[table] + row]);
       st.segments.forEach((segment, r) => (offsets[r] += segment.length));
-      st.records.length = 0;
-      st.valueRows.length = 0;
-    }
-    return frames.take();
+      return frames;
+    });
+    return concatBytes(parts);
   }
 
   /** Closes every agent's last transition with its final reward; returns the steps closed. */

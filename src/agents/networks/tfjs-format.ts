@@ -9,6 +9,7 @@ import { networkSchema, type NetworkSpec } from '../../scenario/networks-schema.
 import { Actor } from './actor.js';
 import { Critic } from './critic.js';
 import { LAYER_NORM_EPSILON } from './mlp.js';
+import { concatBytes } from '../../storage/concat-bytes.js';
 
 /**
  * Checkpoints in tfjs's own LayersModel format (model.json + weights.bin), so
@@ -266,16 +267,6 @@ function fill<N extends Actor | Critic>(net: N, saved: Saved, dir: string): N {
   }
 }
 
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return new Uint8Array(parts[0].buffer.slice(parts[0].byteOffset, parts[0].byteOffset + parts[0].byteLength));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
-}
 
 let tempCounter = 0;
 

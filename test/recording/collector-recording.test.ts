@@ -1,0 +1,97 @@
+import { produce } from 'immer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../src/agents/backend.js';
+import { NetworkMap } from '../../src/agents/network-map.js';
+import { makeEnv, type EnvSpec } from '../../src/env/env-spec.js';
+import { Rng } from '../../src/env/rng.js';
+import { scanFrames } from '../../src/recording/record-frames.js';
+import type { DecisionRecord, RolloutRecord } from '../../src/recording/rollout-records.js';
+import { RolloutCollector, type RolloutBatch } from '../../src/rollout/rollout-collector.js';
+import { RowKind } from '../../src/rollout/trajectory-table.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { unpack } from '../../src/storage/msgpack.js';
+
+/** Schedulers and replicas learned: several decisions per step, two tables. Arrivals for half a second, then draining: episodes end inside a collection. */
+const scenario = produce(loadScenario('scenarios/default.json'), (s) => {
+  s.horizon = 0.5;
+  s.agents.scheduler.policy = 'learned';
+  s.agents.replica.policy = 'learned';
+});
+const spec: EnvSpec = { kind: 'cluster', scenario };
+
+function collector(record: boolean): RolloutCollector {
+  const env = makeEnv(spec);
+  const networks = new NetworkMap(env.agents, env.stateSize, scenario.agents.networks, Rng.fromSeed(3));
+  return new RolloutCollector([env, makeEnv(spec), makeEnv(spec)], networks, { record });
+}
+
+function records(bytes: Uint8Array): RolloutRecord[] {
+  const out: RolloutRecord[] = [];
+  for (const f of scanFrames(bytes)) {
+    if (f.kind !== 'frame') throw new Error(`frame at ${f.offset} is ${f.kind}`);
+    out.push(unpack<RolloutRecord>(f.payload));
+  }
+  return out;
+}
+
+/** Where a decision's row is in the batch (a step, or one still open): same copy, agent, time and observation. */
+function rowOf(batch: RolloutBatch, d: DecisionRecord): { table: number; row: number } | null {
+  const table = batch.tableOf[d.agent];
+  const t = batch.tables[table];
+  for (let i = 0; i < t.length; i++) {
+    if (t.kind[i] === RowKind.Bootstrap || t.env[i] !== d.env || t.agent[i] !== d.agent || t.time[i] !== d.time) continue;
+    if (t.obs.subarray(i * t.obsSize, (i + 1) * t.obsSize).every((x, k) => x === d.obs[k])) return { table, row: i };
+  }
+  return null;
+}
+
+beforeAll(async () => {
+  await useBackend('wasm');
+});
+
+describe('a recorded rollout collection', () => {
+  it('collects exactly the batch an unrecorded one does', () => {
+    const plain = collector(false);
+    const recorded = collector(true);
+    for (let k = 0; k < 2; k++) {
+      const a = plain.collect(120);
+      const b = recorded.collect(120);
+      expect(b.recording?.length).toBeGreaterThan(0);
+      expect(a.recording).toBeUndefined();
+      expect(b.tables.map((t) => [Array.from(t.action.subarray(0, t.length)), Array.from(t.value.subarray(0, t.length)), Array.from(t.logProb.subarray(0, t.length))])).toEqual(
+        a.tables.map((t) => [Array.from(t.action.subarray(0, t.length)), Array.from(t.value.subarray(0, t.length)), Array.from(t.logProb.subarray(0, t.length))]),
+      );
+    }
+  });
+
+  it("records each decision with its batch row's action, log-prob and critic value, and done where its episode ended", () => {
+    const c = collector(true);
+    for (let k = 0; k < 2; k++) {
+      const batch = c.collect(400);
+      const all = records(batch.recording as Uint8Array);
+      const decisions = all.filter((r): r is DecisionRecord => r.type === 'decision');
+      expect(decisions).toHaveLength(batch.decisions);
+      // Frames come copy after copy.
+      const envs = all.map((r) => (r as { env: number }).env);
+      expect(envs).toEqual([...envs].sort((x, y) => x - y));
+      for (const d of decisions) {
+        const at = rowOf(batch, d);
+        expect(at).not.toBeNull();
+        const t = batch.tables[(at as { table: number }).table];
+        const row = (at as { row: number }).row;
+        expect(d.action).toBe(t.action[row]);
+        expect(d.logProb).toBe(t.logProb[row]);
+        expect(d.value).toBe(t.value[row]);
+      }
+      // A decision is done exactly when the next record of its copy, after the step's decisions and credits, is an episode end.
+      all.forEach((r, i) => {
+        if (r.type !== 'decision') return;
+        let j = i + 1;
+        while (j < all.length && (all[j].type === 'decision' || all[j].type === 'credit') && (all[j] as { env: number }).env === r.env && !(all[j].type === 'decision' && (all[j] as DecisionRecord).time !== r.time)) j++;
+        const endsNext = j < all.length && all[j].type === 'end' && (all[j] as { env: number }).env === r.env;
+        expect(r.done).toBe(endsNext);
+      });
+      expect(decisions.some((d) => d.done)).toBe(true);
+    }
+  });
+});
