@@ -1,11 +1,12 @@
 /**
- * `npm run bench:warm-start [-- --json] [-- --learner JSON] [-- --warm JSON]`: cold against
+ * `npm run bench:warm-start [-- --json] [-- --seed N] [-- --learner JSON] [-- --warm JSON]`: cold against
  * warm starts on scenarios/default.json. Records JSQ demonstrations, clones
  * them (`mappo bc`), then trains MAPPO from scratch and from the clone with
  * the same seed and settings (validation every 10 updates), and reports:
  * the clone's agreement with the demonstrator on held-out episodes, each
  * run's action balance at its first update, and how many updates each needs to
- * reach the cold start's final validation p99. Writes docs/warm-start.md.
+ * reach the cold start's final validation p99. Writes docs/warm-start.md
+ * (docs/warm-start-seedN.md with --seed N, which sets the scenario seed).
  *
  * The demonstrator is JSQ, not LOR (the best heuristic): LOR breaks ties by
  * the request's id, which no observation shows, and about half of its
@@ -51,7 +52,9 @@ const note = (line: string): void => {
 
 await useBackend('wasm');
 const work = mkdtempSync(join(tmpdir(), 'mappo-warm-start-'));
+const seedArg = args.includes('--seed') ? Number(args[args.indexOf('--seed') + 1]) : undefined;
 const base = produce(loadScenario('scenarios/default.json'), (s) => {
+  if (seedArg !== undefined) s.seed = seedArg;
   s.training.validation.every = VALIDATE_EVERY;
   s.learner = learnerSchema.parse({ ...s.learner, ...learnerOverrides });
 });
@@ -131,7 +134,7 @@ const table = [
 const report = [
   '# Cold and warm starts on the default scenario',
   '',
-  `Measured by \`npm run bench:warm-start\` on ${availableParallelism()} cores. Demonstrations: ${DEMONSTRATOR} on ${DEMO_EPISODES} episodes (${demoDecisions.toLocaleString('en-US')} routing decisions; its action balance score ${demoBalance.toFixed(3)}). Behavior cloning (${DEFAULT_CLONING_EPOCHS} epochs, label smoothing ${labelSmoothing}): the clone agrees with ${DEMONSTRATOR} on ${(cloned.final.validationAccuracy * 100).toFixed(1)}% of ${cloned.demos.decisions.validation.toLocaleString('en-US')} decisions from ${cloned.demos.episodes.validation} held-out episodes. Then MAPPO for ${base.learner.updates} updates from a fresh policy (cold) and from the clone (warm: ${JSON.stringify(kl)}, entropy warm-up ${JSON.stringify(warm.scenario.learner.entropy.warmup)}), same seed and settings, validated every ${VALIDATE_EVERY} updates on held-out seeds.`,
+  `Measured by \`npm run bench:warm-start${seedArg === undefined ? '' : ` -- --seed ${seedArg}`}\` on ${availableParallelism()} cores (scenario seed ${base.seed}). Demonstrations: ${DEMONSTRATOR} on ${DEMO_EPISODES} episodes (${demoDecisions.toLocaleString('en-US')} routing decisions; its action balance score ${demoBalance.toFixed(3)}). Behavior cloning (${DEFAULT_CLONING_EPOCHS} epochs, label smoothing ${labelSmoothing}): the clone agrees with ${DEMONSTRATOR} on ${(cloned.final.validationAccuracy * 100).toFixed(1)}% of ${cloned.demos.decisions.validation.toLocaleString('en-US')} decisions from ${cloned.demos.episodes.validation} held-out episodes. Then MAPPO for ${base.learner.updates} updates from a fresh policy (cold) and from the clone (warm: ${JSON.stringify(kl)}, entropy warm-up ${JSON.stringify(warm.scenario.learner.entropy.warmup)}), same seed and settings, validated every ${VALIDATE_EVERY} updates on held-out seeds.`,
   '',
   table,
   '',
@@ -142,7 +145,8 @@ const report = [
   `The cold start's final validation p99 is ${fmt(coldFinal)} s; the warm start reaches it ${reach(warm.history) === null ? 'not at all' : `at update ${reach(warm.history)}`}, the cold start itself at update ${reach(cold.history) ?? '-'}.`,
   '',
 ].join('\n');
-writeFileAtomic('docs/warm-start.md', report);
+const reportFile = seedArg === undefined ? 'docs/warm-start.md' : `docs/warm-start-seed${seedArg}.md`;
+writeFileAtomic(reportFile, report);
 note(report);
 
 const figures: Figure[] = [
