@@ -299,14 +299,14 @@ export class ClusterEnv implements MultiAgentEnv {
       const every = this.scenario.agents.replica.decideEvery as number;
       const next = this.sim.loop.now + every;
       // Timers stop with the arrivals, so a draining episode can end.
-      if (next <= this.scenario.horizon) this.sim.loop.scheduleAt(next, EventKind.Timer, slot.info.index);
+      if (this.sim.periodicDue(next)) this.sim.loop.scheduleAt(next, EventKind.Timer, slot.info.index);
     } else {
       const launched = action === ScaleAction.Launch ? capacity.launch() : -1;
       if (action === ScaleAction.Retire) capacity.retire();
       if (awaiting && launched >= 0) this.launchRefs[launched] = ref;
       else if (awaiting) this.book.close((ref as DecisionRef).decision); // only a launch causes later cash flows
       const next = this.sim.loop.now + this.scenario.agents.autoscaler.interval;
-      if (next <= this.scenario.horizon) this.sim.loop.scheduleAt(next, EventKind.AutoscaleTick, 0);
+      if (this.sim.periodicDue(next)) this.sim.loop.scheduleAt(next, EventKind.AutoscaleTick, 0);
     }
   }
 

@@ -81,10 +81,21 @@ export class ServingSimulation {
     this.metrics = new RequestMetrics(this.loop, replicas.length);
     this.loop.on(EventKind.Arrival).subscribe((ev) => this.route(ev.request as Request, ev.target));
     const autoscaler = scenario.agents.autoscaler;
-    if (autoscaler.policy === 'threshold') new ThresholdAutoscaler(this.loop, this.capacity, replicas, autoscaler, scenario.horizon);
+    if (autoscaler.policy === 'threshold') new ThresholdAutoscaler(this.loop, this.capacity, replicas, autoscaler, (time) => this.periodicDue(time));
     this.rewards = new RewardSystem(scenario.reward, this.loop, replicas, this.capacity, hooks.payments ?? null, hooks.decisions);
     this.capacity.watchDrains();
     this.arrivals.start();
+  }
+
+  /**
+   * Whether a periodic check (an autoscaler tick, a replica timer) due at
+   * `time` still has a reason to happen: it is not past the horizon, and some
+   * request is still to arrive or in service. A request cap can end arrivals
+   * long before the horizon, and ticks alone would keep an empty cluster
+   * running (and costing) until then.
+   */
+  periodicDue(time: number): boolean {
+    return time <= this.scenario.horizon && !(this.arrivals.finished && this.cluster.replicas.every((r) => r.outstandingRequests === 0));
   }
 
   /** Runs until a pause (pending decision) or the end: the horizon, or the last request when draining. */

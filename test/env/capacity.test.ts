@@ -4,6 +4,7 @@ import { Capacity } from '../../src/env/cluster/capacity.js';
 import type { Replica } from '../../src/env/cluster/replica.js';
 import { EventLoop } from '../../src/env/core/event-loop.js';
 import { EventKind } from '../../src/env/core/sim-event.js';
+import { ClusterEnv } from '../../src/env/cluster-env.js';
 import { ServingSimulation } from '../../src/env/serving-simulation.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
@@ -69,5 +70,39 @@ describe('the threshold autoscaler on the autoscaling scenario', () => {
     expect(report.cost.total).toBeGreaterThan(0);
     expect(report.cost.meanRunningReplicas).toBeGreaterThan(scenario.cluster.replicas.reduce((n, g) => n + g.count, 0));
     expect(report.requests.completed).toBe(report.requests.arrived);
+  });
+});
+
+describe('periodic checks end with the work', () => {
+  const capped = (autoscaler: 'threshold' | 'learned') =>
+    produce(loadScenario('scenarios/autoscale-npv.json'), (s) => {
+      s.agents.scheduler.policy = 'lor';
+      s.agents.autoscaler.policy = autoscaler;
+      s.maxRequests = 150;
+    });
+
+  it('a request cap ends a threshold-autoscaled run when its last request is served, not at the horizon', () => {
+    const scenario = capped('threshold');
+    const sim = new ServingSimulation(scenario);
+    let lastCompletion = 0;
+    sim.loop.on(EventKind.RequestCompleted).subscribe((e) => (lastCompletion = e.time));
+    const report = sim.run();
+    expect(report.requests.completed).toBe(150);
+    // At most one tick (30 s) after the last completion, far from the 2,700 s horizon.
+    expect(report.sim.simSeconds).toBeLessThanOrEqual(lastCompletion + scenario.agents.autoscaler.interval);
+    expect(report.throughput.requestsPerSec).toBeCloseTo(150 / report.sim.simSeconds, 9);
+  });
+
+  it('a learned autoscaler stops being asked once the capped requests are served, so the episode ends done', () => {
+    const env = new ClusterEnv(capped('learned'));
+    let out = env.reset(1);
+    let asked = 0;
+    while (out.ended === null) {
+      asked += out.decisions.length;
+      out = env.step(out.decisions.map((d) => d.mask.indexOf(1)));
+    }
+    expect(out.ended).toBe('done');
+    expect(asked).toBeGreaterThan(0);
+    expect(asked).toBeLessThan(10); // one tick per 30 s of a run that lasts about a minute, not 90 ticks to the horizon
   });
 });

@@ -21,7 +21,8 @@ export function loadPerReplica(replicas: readonly Replica[], capacity: Capacity)
  * `interval` seconds it launches a replica when the load per replica exceeds
  * `scaleUpAbove` (unless one is already starting, so a burst does not launch
  * the whole pool before the first one is ready), and retires one when the load
- * falls below `scaleDownBelow`. It looks until the horizon.
+ * falls below `scaleDownBelow`. It looks as long as `due` says a tick is
+ * still wanted (see ServingSimulation.periodicDue).
  */
 export class ThresholdAutoscaler {
   constructor(
@@ -29,7 +30,7 @@ export class ThresholdAutoscaler {
     private readonly capacity: Capacity,
     private readonly replicas: readonly Replica[],
     private readonly rule: ThresholdRule,
-    private readonly horizon: number,
+    private readonly due: (time: number) => boolean,
   ) {
     loop.on(EventKind.AutoscaleTick).subscribe(() => this.tick());
     loop.schedule(rule.interval, EventKind.AutoscaleTick, 0);
@@ -39,6 +40,6 @@ export class ThresholdAutoscaler {
     const load = loadPerReplica(this.replicas, this.capacity);
     if (load > this.rule.scaleUpAbove && this.capacity.startingCount === 0) this.capacity.launch();
     else if (load < this.rule.scaleDownBelow) this.capacity.retire();
-    if (this.loop.now + this.rule.interval <= this.horizon) this.loop.schedule(this.rule.interval, EventKind.AutoscaleTick, 0);
+    if (this.due(this.loop.now + this.rule.interval)) this.loop.schedule(this.rule.interval, EventKind.AutoscaleTick, 0);
   }
 }

@@ -16,13 +16,23 @@ export interface ArrivalLimits {
 export class ArrivalDriver {
   /** Requests created and scheduled so far (ids are 0, 1, 2, ...). */
   private issued = 0;
+  /** Front-ends with an arrival in the queue. */
+  private pending = 0;
 
   constructor(
     private readonly loop: EventLoop,
     private readonly sources: readonly RequestSource[],
     private readonly limits: ArrivalLimits,
   ) {
-    loop.on(EventKind.Arrival).subscribe((ev) => this.scheduleNext(ev.target));
+    loop.on(EventKind.Arrival).subscribe((ev) => {
+      this.pending--;
+      this.scheduleNext(ev.target);
+    });
+  }
+
+  /** True once no request will arrive any more: every stream has ended, hit the horizon or the request cap. */
+  get finished(): boolean {
+    return this.pending === 0;
   }
 
   start(): void {
@@ -34,6 +44,7 @@ export class ArrivalDriver {
     const request = this.sources[frontend].next(this.issued);
     if (request === null || request.arrivalTime > this.limits.horizon) return;
     this.issued++;
+    this.pending++;
     this.loop.scheduleAt(request.arrivalTime, EventKind.Arrival, frontend, request);
   }
 }
