@@ -85,6 +85,10 @@ interface EnvState {
   readonly open: Int32Array;
   /** Decisions still awaiting late credit: id → [segment, row]. */
   readonly awaitingRows: Map<number, [number, number]>;
+  /** Per role: how many rows at the front of the segment were carried over from earlier collections. */
+  readonly carried: number[];
+  /** Per role: each segment row's index in this collection's batch table, -1 if it is not there. */
+  batchRows: Int32Array[];
   /** Per pending decision: the row written for it. */
   readonly rows: Int32Array;
   /** Per pending decision count: a reusable action array of that length. */
@@ -170,6 +174,8 @@ export class RolloutCollector {
       segments: this.emptyTables(),
       open: new Int32Array(agents.length).fill(-1),
       awaitingRows: new Map(),
+      carried: this.roles.map(() => 0),
+      batchRows: [],
       rows: new Int32Array(agents.length),
       actions: Array.from({ length: agents.length + 1 }, (_, n) => new Int32Array(n)),
       actorHidden: agents.map((a) => new Float32Array(networks.actorFor(a.index).hiddenSize)),
@@ -330,12 +336,7 @@ export class RolloutCollector {
    * value from the batch's critic pass.
    */
   private takeRecordings(tables: readonly TrajectoryTable[]): Uint8Array {
-    const offsets = this.roles.map(() => 0);
-    const parts = this.states.map((st, e) => {
-      const frames = (this.recordings as CopyRecording[])[e].take((table, row) => tables[table].value[offsets[table] + row]);
-      st.segments.forEach((segment, r) => (offsets[r] += segment.length));
-      return frames;
-    });
+    const parts = this.states.map((st, e) => (this.recordings as CopyRecording[])[e].take((table, row) => tables[table].value[st.batchRows[table][row]]));
     return concatBytes(parts);
   }
 
@@ -500,12 +501,24 @@ export class RolloutCollector {
     }
   }
 
-  /** The batch: per role, every copy's segment in copy order (bulk copies, links shifted). */
+  /**
+   * The batch: per role, every copy's rows that this update can use, in copy
+   * order. Rows carried over from earlier collections that still wait for late
+   * credit are left out unless a step bootstraps from them: they train (and
+   * are valued) in the batch where their credit becomes final. Under slow
+   * credit (NPV on an overloaded cluster) they would otherwise pile up, and be
+   * copied and valued again in every batch until then. Recurrent networks get
+   * every row, as their training chunks follow the trajectories row by row.
+   */
   private concatenateSegments(): TrajectoryTable[] {
+    const everyRow = this.networks.actors.some((a) => a.network.recurrent) || this.networks.critics.some((c) => c.network.recurrent);
     return this.roles.map((_, r) => {
       const out = this.emptyTables()[r];
       out.reserve(this.states.reduce((n, st) => n + st.segments[r].length, 0));
-      for (const st of this.states) out.append(st.segments[r]);
+      for (const st of this.states) {
+        const segment = st.segments[r];
+        st.batchRows[r] = out.appendRows(segment, everyRow ? new Uint8Array(segment.length).fill(1) : usedRows(segment, st.carried[r]));
+      }
       return out;
     });
   }
@@ -532,6 +545,7 @@ export class RolloutCollector {
         if (row >= 0 && this.tableOf[agent] === r) st.open[agent] = position[row];
       });
       for (const [id, [s, row]] of st.awaitingRows) if (s === r) st.awaitingRows.set(id, [s, position[row]]);
+      st.carried[r] = segment.length;
     });
   }
 
@@ -549,4 +563,20 @@ export class RolloutCollector {
       );
     });
   }
+}
+
+/**
+ * A segment's rows that a batch needs: every row written in this collection
+ * (from `carried` on), the carried rows that are now steps, and any row a step
+ * bootstraps from.
+ */
+function usedRows(segment: TrajectoryTable, carried: number): Uint8Array {
+  const used = new Uint8Array(segment.length);
+  for (let i = 0; i < segment.length; i++) {
+    if (i >= carried || segment.kind[i] === RowKind.Step) used[i] = 1;
+  }
+  for (let i = 0; i < segment.length; i++) {
+    if (segment.kind[i] === RowKind.Step && segment.next[i] >= 0) used[segment.next[i]] = 1;
+  }
+  return used;
 }

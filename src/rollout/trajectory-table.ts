@@ -144,6 +144,38 @@ export class TrajectoryTable {
     return offset;
   }
 
+  /**
+   * Appends the rows of `other` marked in `keep` (same layout), in order, with
+   * `next` links remapped (a link to a row left out becomes -1); returns each
+   * row's index here, -1 for rows left out. Runs of kept rows are bulk copies.
+   */
+  appendRows(other: TrajectoryTable, keep: Uint8Array): Int32Array {
+    const position = new Int32Array(other.length).fill(-1);
+    let kept = 0;
+    for (let i = 0; i < other.length; i++) if (keep[i] === 1) position[i] = this.length + kept++;
+    let capacity = Math.max(256, this.capacity);
+    while (capacity < this.length + kept) capacity *= 2;
+    if (capacity > this.capacity) this.grow(capacity);
+    const widths = this.columnWidths();
+    for (let start = 0; start < other.length; ) {
+      if (keep[start] !== 1) {
+        start++;
+        continue;
+      }
+      let end = start + 1;
+      while (end < other.length && keep[end] === 1) end++;
+      for (const [name, width] of widths) {
+        (this[name] as ColumnArray).set((other[name] as ColumnArray).subarray(start * width, end * width), position[start] * width);
+      }
+      start = end;
+    }
+    for (let i = 0; i < other.length; i++) {
+      if (position[i] >= 0) this.next[position[i]] = other.next[i] < 0 ? -1 : position[other.next[i]];
+    }
+    this.length += kept;
+    return position;
+  }
+
   /** Makes room for `rows` rows in all, so appends do not reallocate. */
   reserve(rows: number): void {
     if (rows > this.capacity) this.grow(rows);
