@@ -530,16 +530,17 @@ export class RolloutCollector {
    */
   private keepOnlyOpenRows(st: EnvState): void {
     st.segments.forEach((segment, r) => {
-      const keep = new Set<number>();
-      for (let i = 0; i < segment.length; i++) if (segment.kind[i] === RowKind.Open) keep.add(i);
-      for (const i of [...keep]) {
+      const keep = new Uint8Array(segment.length);
+      for (let i = 0; i < segment.length; i++) if (segment.kind[i] === RowKind.Open) keep[i] = 1;
+      for (let i = 0; i < segment.length; i++) {
         const next = segment.next[i];
-        if (segment.closed[i] === 1 && next >= 0 && !keep.has(next)) {
+        // Only rows that are not kept become bootstraps, so `kind` still tells the open rows apart.
+        if (segment.kind[i] === RowKind.Open && segment.closed[i] === 1 && next >= 0 && keep[next] !== 1) {
           segment.kind[next] = RowKind.Bootstrap;
-          keep.add(next);
+          keep[next] = 1;
         }
       }
-      const position = segment.compact([...keep].sort((a, b) => a - b));
+      const position = segment.compact(keep);
       for (let i = 0; i < segment.length; i++) segment.next[i] = segment.next[i] < 0 ? -1 : position[segment.next[i]];
       st.open.forEach((row, agent) => {
         if (row >= 0 && this.tableOf[agent] === r) st.open[agent] = position[row];

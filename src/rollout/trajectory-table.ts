@@ -182,21 +182,30 @@ export class TrajectoryTable {
   }
 
   /**
-   * Keeps only the given rows (ascending), moved to the front in order; returns
+   * Keeps only the rows marked in `keep`, moved to the front in order; returns
    * each old row's new index (-1 if dropped). `next` links are left for the
-   * caller to remap.
+   * caller to remap. Runs of kept rows move as bulk copies.
    */
-  compact(rows: readonly number[]): Int32Array {
+  compact(keep: Uint8Array): Int32Array {
     const position = new Int32Array(this.length).fill(-1);
-    // Ascending order moves every row down or not at all, so no source is overwritten before it is read.
-    rows.forEach((from, to) => {
-      position[from] = to;
-      if (from === to) return;
-      for (const [name, width] of this.columnWidths()) {
-        (this[name] as ColumnArray).copyWithin(to * width, from * width, (from + 1) * width);
+    const widths = this.columnWidths();
+    let to = 0;
+    // Rows only move down, in order, so no source is overwritten before it is read.
+    for (let start = 0; start < this.length; ) {
+      if (keep[start] !== 1) {
+        start++;
+        continue;
       }
-    });
-    this.length = rows.length;
+      let end = start + 1;
+      while (end < this.length && keep[end] === 1) end++;
+      for (let i = start; i < end; i++) position[i] = to + i - start;
+      if (to !== start) {
+        for (const [name, width] of widths) (this[name] as ColumnArray).copyWithin(to * width, start * width, end * width);
+      }
+      to += end - start;
+      start = end;
+    }
+    this.length = to;
     return position;
   }
 
