@@ -545,7 +545,7 @@ export class RolloutCollector {
       st.open.forEach((row, agent) => {
         if (row >= 0 && this.tableOf[agent] === r) st.open[agent] = position[row];
       });
-      for (const [id, [s, row]] of st.awaitingRows) if (s === r) st.awaitingRows.set(id, [s, position[row]]);
+      for (const at of st.awaitingRows.values()) if (at[0] === r) at[1] = position[at[1]];
       st.carried[r] = segment.length;
     });
   }
