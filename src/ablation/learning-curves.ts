@@ -1,9 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { renderChartGrid } from '../plots/grid.js';
 import type { DataPoint, LineChartSpec, LineSeries } from '../plots/line-chart.js';
 import { writePngAtomic } from '../plots/png.js';
-import { METRICS_FILE } from '../training/training-run.js';
+import { readMetrics } from '../training/training-run.js';
 import type { MetricsRecord } from '../training/training-plots.js';
 
 /** A variant's finished runs, whose curves are drawn as one mean line with the seeds' spread around it. */
@@ -57,13 +55,4 @@ function acrossSeeds(name: string, runs: readonly MetricsRecord[][], key: string
     upper.push([u, values.length > 1 ? Math.max(...values) : NaN]);
   }
   return runs.length > 1 ? { name, points, band: { lower, upper } } : { name, points };
-}
-
-function readMetrics(runDir: string): MetricsRecord[] {
-  const path = join(runDir, METRICS_FILE);
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as MetricsRecord);
 }

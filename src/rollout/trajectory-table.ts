@@ -157,18 +157,11 @@ export class TrajectoryTable {
     while (capacity < this.length + kept) capacity *= 2;
     if (capacity > this.capacity) this.grow(capacity);
     const widths = this.columnWidths();
-    for (let start = 0; start < other.length; ) {
-      if (keep[start] !== 1) {
-        start++;
-        continue;
-      }
-      let end = start + 1;
-      while (end < other.length && keep[end] === 1) end++;
+    forEachRun(keep, other.length, (start, end) => {
       for (const [name, width] of widths) {
         (this[name] as ColumnArray).set((other[name] as ColumnArray).subarray(start * width, end * width), position[start] * width);
       }
-      start = end;
-    }
+    });
     for (let i = 0; i < other.length; i++) {
       if (position[i] >= 0) this.next[position[i]] = other.next[i] < 0 ? -1 : position[other.next[i]];
     }
@@ -191,20 +184,13 @@ export class TrajectoryTable {
     const widths = this.columnWidths();
     let to = 0;
     // Rows only move down, in order, so no source is overwritten before it is read.
-    for (let start = 0; start < this.length; ) {
-      if (keep[start] !== 1) {
-        start++;
-        continue;
-      }
-      let end = start + 1;
-      while (end < this.length && keep[end] === 1) end++;
+    forEachRun(keep, this.length, (start, end) => {
       for (let i = start; i < end; i++) position[i] = to + i - start;
       if (to !== start) {
         for (const [name, width] of widths) (this[name] as ColumnArray).copyWithin(to * width, start * width, end * width);
       }
       to += end - start;
-      start = end;
-    }
+    });
     this.length = to;
     return position;
   }
@@ -266,5 +252,19 @@ export class TrajectoryTable {
     this.awaiting = g(this.awaiting, 1, (n) => new Uint8Array(n));
     this.closed = g(this.closed, 1, (n) => new Uint8Array(n));
     this.capacity = capacity;
+  }
+}
+
+/** Calls `visit(start, end)` for each run of consecutive rows marked 1 in `keep[0, length)`, in order. */
+function forEachRun(keep: Uint8Array, length: number, visit: (start: number, end: number) => void): void {
+  for (let start = 0; start < length; ) {
+    if (keep[start] !== 1) {
+      start++;
+      continue;
+    }
+    let end = start + 1;
+    while (end < length && keep[end] === 1) end++;
+    visit(start, end);
+    start = end;
   }
 }

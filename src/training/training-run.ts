@@ -290,7 +290,8 @@ function createRunDirectory(runDir: string, scenario: Scenario, warmStart: Start
   writeFileAtomic(scenarioPath, `${JSON.stringify(scenario, null, 2)}\n`);
 }
 
-function readMetrics(runDir: string): MetricsRecord[] {
+/** A run directory's metrics.jsonl, one record per update (none if it has no file yet). */
+export function readMetrics(runDir: string): MetricsRecord[] {
   const path = join(runDir, METRICS_FILE);
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8')
