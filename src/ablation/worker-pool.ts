@@ -1,7 +1,8 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../agents/backend.js';
 import type { AblationReply, AblationRequest, AblationWorkerInit } from './ablation-worker.js';
 import type { JobOutcome, RunJob } from './run-job.js';
+import { startWorker } from '../workers/start-worker.js';
 
 export interface PoolOptions {
   /** Runs at a time, each on its own worker thread. */
@@ -56,19 +57,9 @@ export async function runOnWorkers(jobs: readonly RunJob[], o: PoolOptions): Pro
   }
 }
 
-/**
- * Starts an ablation worker, the way rollout workers start: built code runs
- * ablation-worker.js directly; from TypeScript sources (tests, development) a
- * bootstrap registers tsx's loader first, since on Node 20 loader flags in a
- * worker's execArgv do not reach its entry module.
- */
+/** Starts an ablation worker (as rollout workers start) and waits until it is ready. */
 function spawn(init: AblationWorkerInit): Promise<Worker> {
-  const worker = import.meta.url.endsWith('.ts')
-    ? new Worker(
-        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./ablation-worker.ts', import.meta.url).href)}); })`,
-        { eval: true, workerData: init },
-      )
-    : new Worker(new URL('./ablation-worker.js', import.meta.url), { workerData: init });
+  const worker = startWorker('./ablation-worker', import.meta.url, init);
   return new Promise((resolve, reject) => {
     const onError = (e: Error): void => reject(e);
     worker.once('error', onError);

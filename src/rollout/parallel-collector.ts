@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../agents/backend.js';
 import type { NetworkMap } from '../agents/network-map.js';
 import { makeEnv, type EnvSpec } from '../env/env-spec.js';
@@ -7,6 +7,7 @@ import { mergeBatches } from './merge-batches.js';
 import { RolloutCollector, type CollectorSnapshot, type EpisodeRecord, type RolloutBatch } from './rollout-collector.js';
 import { TrajectoryTable, type TableMessage } from './trajectory-table.js';
 import type { WorkerInit, WorkerRequest } from './rollout-worker.js';
+import { startWorker } from '../workers/start-worker.js';
 
 export interface ParallelCollectorOptions {
   envSpec: EnvSpec;
@@ -136,19 +137,9 @@ function splitRange(n: number, parts: number): number[][] {
   });
 }
 
-/**
- * Starts a rollout worker. Built code runs rollout-worker.js directly. From
- * TypeScript sources (tests, development) a small bootstrap registers tsx's
- * loader first: on Node 20, loader flags in a worker's execArgv do not apply to
- * the worker's own entry module.
- */
+/** Starts a rollout worker and waits until it is ready. */
 function spawn(init: WorkerInit): Promise<Worker> {
-  const worker = import.meta.url.endsWith('.ts')
-    ? new Worker(
-        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./rollout-worker.ts', import.meta.url).href)}); })`,
-        { eval: true, workerData: init },
-      )
-    : new Worker(new URL('./rollout-worker.js', import.meta.url), { workerData: init });
+  const worker = startWorker('./rollout-worker', import.meta.url, init);
   return new Promise((resolve, reject) => {
     const onMessage = (m: WorkerReply): void => {
       worker.off('error', reject);

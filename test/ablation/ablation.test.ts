@@ -1,24 +1,17 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import type { AblationReport } from '../../src/ablation/ablation-report.js';
 import { runAblation, type AblationOptions } from '../../src/ablation/ablation-runner.js';
 import { buildVariants } from '../../src/ablation/variants.js';
 import { parseVary } from '../../src/ablation/vary.js';
-import { loadScenario } from '../../src/scenario/load.js';
 import { runCli } from '../cli/run-cli.js';
+import { tinyTraining } from '../fixtures/tiny-training.js';
 
-/** single-agent-ppo shrunk to well under a second a run: 2 updates of 2 copies x 16 decisions, one validation episode of 20 s. */
-const tiny = produce(loadScenario('scenarios/single-agent-ppo.json'), (s) => {
+/** Well under a second a run. */
+const tiny = tinyTraining((s) => {
   s.name = 'tiny';
-  s.horizon = 20;
-  s.learner.updates = 2;
-  s.learner.rollout = { copies: 2, rounds: 16 };
-  s.learner.minibatchSize = 16;
-  s.training.validation = { every: 2, episodes: 1, metric: 'e2eP99', greedy: false };
-  s.training.checkpointEvery = 2;
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'mappo-ablate-'));

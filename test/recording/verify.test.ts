@@ -1,6 +1,5 @@
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { produce } from 'immer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/agents/backend.js';
 import { readRollout } from '../../src/recording/rollout-reader.js';
@@ -11,6 +10,7 @@ import { unpack } from '../../src/storage/msgpack.js';
 import { runTraining, type TrainRunOptions } from '../../src/training/training-run.js';
 import { runCli } from '../cli/run-cli.js';
 import { cliOk, framesOf, rewriteRecord, tempDir, type FrameAt } from './helpers.js';
+import { tinyTraining } from '../fixtures/tiny-training.js';
 
 const dir = tempDir('recording-verify');
 const original = join(dir, 'jsq.msgpack');
@@ -128,17 +128,12 @@ describe('replay --verify on a simulate recording', () => {
 
 // Recordings of a briefly trained policy: train --record, eval --record, and a resumed train --record.
 
-/** single-agent-ppo shrunk to seconds: 2 updates of 2 copies x 16 decisions, 20 s episodes, validated once. */
+/** Checkpoints after every update, so a run can be stopped after the first and resumed. */
 const tinyFile = join(dir, 'tiny.json');
 writeFileSync(
   tinyFile,
   JSON.stringify(
-    produce(loadScenario('scenarios/single-agent-ppo.json'), (s) => {
-      s.horizon = 20;
-      s.learner.updates = 2;
-      s.learner.rollout = { copies: 2, rounds: 16 };
-      s.learner.minibatchSize = 16;
-      s.training.validation = { every: 2, episodes: 1, metric: 'e2eP99', greedy: false };
+    tinyTraining((s) => {
       s.training.checkpointEvery = 1;
     }),
   ),
