@@ -10,9 +10,11 @@ import { concatBytes } from '../storage/concat-bytes.js';
 export function mergeBatches(batches: readonly RolloutBatch[]): RolloutBatch {
   if (batches.length === 1) return batches[0];
   const first = batches[0];
-  const tables = first.tables.map((t) => {
+  const tables = first.tables.map((t, r) => {
     const merged = new TrajectoryTable(t.role, t.obsSize, t.actionCount, t.stateSize, t.actorHiddenSize, t.criticHiddenSize);
-    for (const b of batches) merged.append(b.tables[first.tables.indexOf(t)]);
+    // One allocation of the final size: growing by doubling would copy tens of megabytes over again.
+    merged.reserve(batches.reduce((n, b) => n + b.tables[r].length, 0));
+    for (const b of batches) merged.append(b.tables[r]);
     return merged;
   });
   return {
