@@ -333,10 +333,26 @@ export class RolloutCollector {
   /**
    * Every copy's frames of this collection, copy after copy (so the bytes do
    * not depend on how copies are split over threads), each decision with its
-   * value from the batch's critic pass.
+   * critic value: from the batch's pass, or, for the decisions the batch left
+   * out (still open), from one more pass over just those rows.
    */
   private takeRecordings(tables: readonly TrajectoryTable[]): Uint8Array {
-    const parts = this.states.map((st, e) => (this.recordings as CopyRecording[])[e].take((table, row) => tables[table].value[st.batchRows[table][row]]));
+    const leftOut = this.emptyTables();
+    const leftOutRows = this.states.map((st) =>
+      leftOut.map((out, r) => {
+        const segment = st.segments[r];
+        const missing = new Uint8Array(segment.length);
+        for (let i = st.carried[r]; i < segment.length; i++) if (st.batchRows[r][i] < 0) missing[i] = 1;
+        return out.appendRows(segment, missing);
+      }),
+    );
+    this.evaluateCritics(leftOut);
+    const parts = this.states.map((st, e) =>
+      (this.recordings as CopyRecording[])[e].take((r, row) => {
+        const at = st.batchRows[r][row];
+        return at >= 0 ? tables[r].value[at] : leftOut[r].value[leftOutRows[e][r][row]];
+      }),
+    );
     return concatBytes(parts);
   }
 
@@ -503,12 +519,13 @@ export class RolloutCollector {
 
   /**
    * The batch: per role, every copy's rows that this update can use, in copy
-   * order. Rows carried over from earlier collections that still wait for late
-   * credit are left out unless a step bootstraps from them: they train (and
-   * are valued) in the batch where their credit becomes final. Under slow
-   * credit (NPV on an overloaded cluster) they would otherwise pile up, and be
-   * copied and valued again in every batch until then. Recurrent networks get
-   * every row, as their training chunks follow the trajectories row by row.
+   * order: the steps, and the rows they bootstrap from. Rows still open (their
+   * agent has not decided again, or late credit is still to come) are left
+   * out: they train, and are valued, in the batch where they become steps.
+   * Under slow credit (NPV on an overloaded cluster) they are a third of the
+   * rows written, and would otherwise be copied and valued for nothing.
+   * Recurrent networks get every row, as their training chunks follow the
+   * trajectories row by row.
    */
   private concatenateSegments(): TrajectoryTable[] {
     const everyRow = this.networks.actors.some((a) => a.network.recurrent) || this.networks.critics.some((c) => c.network.recurrent);
@@ -517,7 +534,7 @@ export class RolloutCollector {
       out.reserve(this.states.reduce((n, st) => n + st.segments[r].length, 0));
       for (const st of this.states) {
         const segment = st.segments[r];
-        st.batchRows[r] = out.appendRows(segment, everyRow ? new Uint8Array(segment.length).fill(1) : usedRows(segment, st.carried[r]));
+        st.batchRows[r] = out.appendRows(segment, everyRow ? new Uint8Array(segment.length).fill(1) : usedRows(segment));
       }
       return out;
     });
@@ -566,18 +583,13 @@ export class RolloutCollector {
   }
 }
 
-/**
- * A segment's rows that a batch needs: every row written in this collection
- * (from `carried` on), the carried rows that are now steps, and any row a step
- * bootstraps from.
- */
-function usedRows(segment: TrajectoryTable, carried: number): Uint8Array {
+/** A segment's rows that a batch needs: its steps, and any row a step bootstraps from. */
+function usedRows(segment: TrajectoryTable): Uint8Array {
   const used = new Uint8Array(segment.length);
   for (let i = 0; i < segment.length; i++) {
-    if (i >= carried || segment.kind[i] === RowKind.Step) used[i] = 1;
-  }
-  for (let i = 0; i < segment.length; i++) {
-    if (segment.kind[i] === RowKind.Step && segment.next[i] >= 0) used[segment.next[i]] = 1;
+    if (segment.kind[i] !== RowKind.Step) continue;
+    used[i] = 1;
+    if (segment.next[i] >= 0) used[segment.next[i]] = 1;
   }
   return used;
 }
