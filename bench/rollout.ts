@@ -34,8 +34,9 @@ async function rolloutFigures(): Promise<Figure[]> {
   const envSpec = { kind: 'cluster' as const, scenario };
   const env = makeEnv(envSpec);
   const networks = new NetworkMap(env.agents, env.stateSize, scenario.agents.networks, Rng.fromSeed(1));
-  const plain = await ParallelCollector.start(networks, { envSpec, copies: COPIES });
-  const recorded = await ParallelCollector.start(networks, { envSpec, copies: COPIES, record: true });
+  // Batch tables are refilled, as training has them.
+  const plain = await ParallelCollector.start(networks, { envSpec, copies: COPIES, reuseBatches: true });
+  const recorded = await ParallelCollector.start(networks, { envSpec, copies: COPIES, record: true, reuseBatches: true });
   const file = join(mkdtempSync(join(tmpdir(), 'mappo-bench-')), 'rollout.msgpack');
   const writer = RolloutWriter.open(file, runHeader('train', envSpec, env, scenario.seed, LEARNED_POLICY));
   const rounds = Math.ceil(DECISIONS_PER_RUN / COPIES);

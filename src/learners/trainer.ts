@@ -56,6 +56,8 @@ export class Trainer {
       baseSeed: TRAINING_SEED_BASE + root.derive('episodes').nextUint32(),
       backend: setup.backend,
       record: setup.recordTo !== undefined,
+      // Each batch is used up by its update before the next collection.
+      reuseBatches: true,
     });
     return new Trainer(setup, networks, learner, collector);
   }

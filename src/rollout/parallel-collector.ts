@@ -19,6 +19,12 @@ export interface ParallelCollectorOptions {
   backend?: BackendName;
   /** Record every decision (RolloutBatch.recording). */
   record?: boolean;
+  /**
+   * Refill the same batch tables every collection, so a batch must be read
+   * before the next `collect` (as training does); spares the page faults of
+   * fresh memory for every batch. Default false: every batch is new.
+   */
+  reuseBatches?: boolean;
 }
 
 type WorkerReply =
@@ -42,6 +48,8 @@ export class ParallelCollector {
     private readonly networks: NetworkMap,
     /** Copies run by each worker, in order. */
     private readonly shardSizes: number[],
+    /** The merged batch's tables when batches are reused. */
+    private readonly mergedTables: TrajectoryTable[] | undefined,
   ) {}
 
   static async start(networks: NetworkMap, o: ParallelCollectorOptions): Promise<ParallelCollector> {
@@ -50,7 +58,10 @@ export class ParallelCollector {
     const baseSeed = o.baseSeed ?? 1;
     const envs = ranges[0].map(() => makeEnv(o.envSpec));
     const record = o.record ?? false;
-    const local = new RolloutCollector(envs, networks, { envIds: ranges[0], totalCopies: o.copies, baseSeed, record });
+    const reuse = o.reuseBatches ?? false;
+    // With workers, this thread's batch only feeds the merge, so its tables can always be refilled.
+    const batchMemory = threads > 1 || reuse ? 'reused' : 'fresh';
+    const local = new RolloutCollector(envs, networks, { envIds: ranges[0], totalCopies: o.copies, baseSeed, record, batchMemory });
     const workers = await Promise.all(
       ranges.slice(1).map((envIds) =>
         spawn({ envSpec: o.envSpec, envIds, totalCopies: o.copies, baseSeed, networks: networks.spec, backend: o.backend ?? 'wasm', record }),
@@ -61,6 +72,7 @@ export class ParallelCollector {
       workers,
       networks,
       ranges.slice(1).map((r) => r.length),
+      threads > 1 && reuse ? [] : undefined,
     );
   }
 
@@ -74,7 +86,7 @@ export class ParallelCollector {
     const remote = this.workers.map((w) => request(w, { type: 'collect', rounds, temperature, weights }, 'batch'));
     const mine = this.local.collect(rounds, temperature);
     const theirs = await Promise.all(remote);
-    return mergeBatches([
+    const merged = mergeBatches([
       mine,
       ...theirs.map((r) => ({
         tables: r.tables.map((t) => TrajectoryTable.fromMessage(t)),
@@ -85,7 +97,9 @@ export class ParallelCollector {
         episodes: r.episodes,
         recording: r.recording,
       })),
-    ]);
+    ], this.mergedTables);
+    if (this.mergedTables !== undefined && this.mergedTables.length === 0) this.mergedTables.push(...merged.tables);
+    return merged;
   }
 
   /** Every copy's state, in copy order (see CollectorSnapshot). */

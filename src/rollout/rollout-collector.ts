@@ -3,6 +3,7 @@ import type { NetworkMap } from '../agents/network-map.js';
 import type { Decision, MultiAgentEnv, StepOutcome } from '../env/multi-agent/contract.js';
 import { Rng, type RngState } from '../env/rng.js';
 import { CopyRecording } from '../recording/copy-recording.js';
+import { AwaitingRows } from './awaiting-rows.js';
 import { RowKind, TrajectoryTable, type TableMessage } from './trajectory-table.js';
 import { concatBytes } from '../storage/concat-bytes.js';
 
@@ -71,7 +72,18 @@ export interface CollectorOptions {
   totalCopies?: number;
   /** Record every decision (see RolloutBatch.recording). */
   record?: boolean;
+  /** Where batches live (default 'fresh'; see BatchMemory). */
+  batchMemory?: BatchMemory;
 }
+
+/**
+ * 'fresh': every batch gets tables of its own. 'reused': every collection
+ * refills the same tables, so a batch must be read before the next collection;
+ * this spares the page faults of touching tens of megabytes of new memory per
+ * batch. 'shared': reused, on SharedArrayBuffers, so a worker thread posts its
+ * batch without copying it.
+ */
+export type BatchMemory = 'fresh' | 'reused' | 'shared';
 
 interface EnvState {
   outcome: StepOutcome | null;
@@ -83,8 +95,8 @@ interface EnvState {
   readonly segments: TrajectoryTable[];
   /** Per agent: the row (in its role's segment) of its latest decision until its next one, else -1. */
   readonly open: Int32Array;
-  /** Decisions still awaiting late credit: id → [segment, row]. */
-  readonly awaitingRows: Map<number, [number, number]>;
+  /** Decisions still awaiting late credit, and their rows. */
+  readonly awaitingRows: AwaitingRows;
   /** Per role: how many rows at the front of the segment were carried over from earlier collections. */
   readonly carried: number[];
   /** Per role: each segment row's index in this collection's batch table, -1 if it is not there. */
@@ -141,6 +153,9 @@ export class RolloutCollector {
   /** A step's log-probs and value tables, handed to the recording. */
   private readonly recordLogProbs: Float64Array;
   private readonly recordTables: Int32Array;
+  private readonly batchMemory: BatchMemory;
+  /** The batch tables that 'reused' and 'shared' memory refill. */
+  private batchTables: TrajectoryTable[] | null = null;
 
   constructor(
     readonly envs: readonly MultiAgentEnv[],
@@ -148,6 +163,7 @@ export class RolloutCollector {
     options: CollectorOptions = {},
   ) {
     this.baseSeed = options.baseSeed ?? 1;
+    this.batchMemory = options.batchMemory ?? 'fresh';
     this.envIds = options.envIds ?? envs.map((_, i) => i);
     this.totalCopies = options.totalCopies ?? envs.length;
     const agents = envs[0].agents;
@@ -173,7 +189,7 @@ export class RolloutCollector {
       rng: Rng.fromSeed(0),
       segments: this.emptyTables(),
       open: new Int32Array(agents.length).fill(-1),
-      awaitingRows: new Map(),
+      awaitingRows: new AwaitingRows(),
       carried: this.roles.map(() => 0),
       batchRows: [],
       rows: new Int32Array(agents.length),
@@ -253,7 +269,7 @@ export class RolloutCollector {
         replay: st.replay.map((a) => [...a]),
         pending: st.outcome?.decisions.map((d) => d.id) ?? [],
         open: Array.from(st.open),
-        awaiting: [...st.awaitingRows].map(([id, [segment, row]]) => [id, segment, row]),
+        awaiting: st.awaitingRows.entries(),
         actorHidden: st.actorHidden.map((h) => Float32Array.from(h)),
         criticHidden: st.criticHidden.map((h) => Float32Array.from(h)),
         decisions: st.decisions,
@@ -278,7 +294,7 @@ export class RolloutCollector {
       st.replay = c.replay.map((a) => [...a]);
       st.open.set(c.open);
       st.awaitingRows.clear();
-      for (const [id, segment, row] of c.awaiting) st.awaitingRows.set(id, [segment, row]);
+      for (const [id, segment, row] of c.awaiting) st.awaitingRows.set(id, segment, row);
       c.actorHidden.forEach((h, a) => st.actorHidden[a].set(h));
       c.criticHidden.forEach((h, a) => st.criticHidden[a].set(h));
       st.decisions = c.decisions;
@@ -411,9 +427,9 @@ export class RolloutCollector {
     let steps = 0;
     for (const c of (st.outcome as StepOutcome).credits) {
       st.reward += c.reward;
-      const at = st.awaitingRows.get(c.decision);
-      if (at === undefined) continue; // a decision taken before this collector saw the episode
-      const [segment, row] = at;
+      const segment = st.awaitingRows.table(c.decision);
+      if (segment < 0) continue; // a decision taken before this collector saw the episode
+      const row = st.awaitingRows.row(c.decision);
       const table = st.segments[segment];
       table.reward[row] += c.reward;
       if (!c.final) continue;
@@ -475,7 +491,7 @@ export class RolloutCollector {
         table.decision[row] = d.id;
         if (d.awaitsCredit) {
           table.awaiting[row] = 1;
-          st.awaitingRows.set(d.id, [this.tableOf[d.agent], row]);
+          st.awaitingRows.set(d.id, this.tableOf[d.agent], row);
         }
         if (out.hidden) st.actorHidden[d.agent].set(out.hidden.subarray(i * actor.hiddenSize, (i + 1) * actor.hiddenSize));
         this.evaluateOnline(d.agent, table, row, st);
@@ -529,13 +545,12 @@ export class RolloutCollector {
    */
   private concatenateSegments(): TrajectoryTable[] {
     const everyRow = this.networks.actors.some((a) => a.network.recurrent) || this.networks.critics.some((c) => c.network.recurrent);
-    return this.roles.map((_, r) => {
-      const out = this.emptyTables()[r];
-      out.reserve(this.states.reduce((n, st) => n + st.segments[r].length, 0));
-      for (const st of this.states) {
-        const segment = st.segments[r];
-        st.batchRows[r] = out.appendRows(segment, everyRow ? new Uint8Array(segment.length).fill(1) : usedRows(segment));
-      }
+    const tables = this.batchMemory === 'fresh' ? this.emptyTables() : (this.batchTables ??= this.emptyTables(this.batchMemory === 'shared' ? 'shared' : 'private'));
+    return tables.map((out, r) => {
+      const used = this.states.map((st) => (everyRow ? new Uint8Array(st.segments[r].length).fill(1) : usedRows(st.segments[r])));
+      out.clear();
+      out.reserve(used.reduce((n, u) => n + u.reduce((k, x) => k + x, 0), 0));
+      this.states.forEach((st, e) => (st.batchRows[r] = out.appendRows(st.segments[r], used[e])));
       return out;
     });
   }
@@ -562,12 +577,12 @@ export class RolloutCollector {
       st.open.forEach((row, agent) => {
         if (row >= 0 && this.tableOf[agent] === r) st.open[agent] = position[row];
       });
-      for (const at of st.awaitingRows.values()) if (at[0] === r) at[1] = position[at[1]];
+      st.awaitingRows.moveRows(r, position);
       st.carried[r] = segment.length;
     });
   }
 
-  private emptyTables(): TrajectoryTable[] {
+  private emptyTables(memory: TrajectoryTable['memory'] = 'private'): TrajectoryTable[] {
     const agents = this.envs[0].agents;
     return this.roles.map((role) => {
       const a = agents.find((x) => x.role === role) as (typeof agents)[number];
@@ -578,6 +593,7 @@ export class RolloutCollector {
         this.envs[0].stateSize,
         this.networks.actorFor(a.index).hiddenSize,
         this.networks.criticFor(a.index).hiddenSize,
+        memory,
       );
     });
   }

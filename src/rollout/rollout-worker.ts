@@ -1,7 +1,7 @@
 /**
  * A worker thread that runs a shard of the env copies: it builds its own
  * environments and networks, takes the learner's current weights with every
- * collection request, and posts back its trajectory tables.
+ * collection request, and posts back its trajectory tables (on shared memory).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { useBackend, type BackendName } from '../agents/backend.js';
@@ -37,7 +37,14 @@ try {
   const envs = init.envIds.map(() => makeEnv(init.envSpec));
   // The initial weights do not matter: the first request overwrites them.
   const networks = new NetworkMap(envs[0].agents, envs[0].stateSize, init.networks, Rng.fromSeed(0));
-  const collector = new RolloutCollector(envs, networks, { envIds: init.envIds, totalCopies: init.totalCopies, baseSeed: init.baseSeed, record: init.record });
+  // Batches on shared memory cross to the main thread without a copy; it has merged them before it asks for the next one.
+  const collector = new RolloutCollector(envs, networks, {
+    envIds: init.envIds,
+    totalCopies: init.totalCopies,
+    baseSeed: init.baseSeed,
+    record: init.record,
+    batchMemory: 'shared',
+  });
   port.on('message', (msg: WorkerRequest) => {
     if (msg.type === 'close') {
       networks.dispose();
@@ -61,9 +68,8 @@ try {
       }
       networks.importWeights(msg.weights);
       const batch = collector.collect(msg.rounds, msg.temperature);
-      const tables = batch.tables.map((t) => t.toMessage());
-      const transfers = tables.flatMap((t) => Object.values(t.columns).map((c) => c.buffer as ArrayBuffer));
-      if (batch.recording) transfers.push(batch.recording.buffer as ArrayBuffer);
+      const tables = batch.tables.map((t) => t.toMessage('own'));
+      const transfers = batch.recording ? [batch.recording.buffer as ArrayBuffer] : [];
       port.postMessage({ type: 'batch', tables, steps: batch.steps, decisions: batch.decisions, actionCounts: batch.actionCounts, episodes: batch.episodes, recording: batch.recording }, transfers);
     } catch (e) {
       port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack });

@@ -161,6 +161,32 @@ describe('ParallelCollector', () => {
       await b.close();
     }
   }, 60_000);
+
+  it('refills the same tables with reused batches, and they hold what new ones would', async () => {
+    const env = makeEnv(clusterSpec);
+    const fresh = await ParallelCollector.start(networksFor(env), { envSpec: clusterSpec, copies: 4, threads: 2 });
+    const reused = [
+      await ParallelCollector.start(networksFor(env), { envSpec: clusterSpec, copies: 4, threads: 1, reuseBatches: true }),
+      await ParallelCollector.start(networksFor(env), { envSpec: clusterSpec, copies: 4, threads: 2, reuseBatches: true }),
+    ];
+    try {
+      const first = await Promise.all(reused.map((c) => c.collect(60)));
+      const expected = rows(await fresh.collect(60));
+      for (const batch of first) expect(rows(batch)).toEqual(expected);
+      // Longer collections than the first: the refilled tables have to grow.
+      for (let k = 0; k < 2; k++) {
+        const again = await Promise.all(reused.map((c) => c.collect(150)));
+        const want = rows(await fresh.collect(150));
+        again.forEach((batch, c) => {
+          expect(rows(batch)).toEqual(want);
+          batch.tables.forEach((t, r) => expect(t).toBe(first[c].tables[r]));
+        });
+      }
+    } finally {
+      await fresh.close();
+      for (const c of reused) await c.close();
+    }
+  }, 60_000);
 });
 
 /** A lockstep game whose allowed actions change every step (drawn from the seed). */
