@@ -75,12 +75,17 @@ export class CopyRecording {
     this.recorder.paid(env, outcome, world);
   }
 
-  /** Writes every decision's value, `value(table, row)`, and returns the collection's frames. */
-  take(value: (table: number, row: number) => number): Uint8Array {
+  /** Bytes of the frames not yet taken. */
+  get byteLength(): number {
+    return this.frames.length;
+  }
+
+  /** Writes every decision's value, `value(table, row)`, then moves the collection's frames into `out` from `at`; returns where they end. */
+  takeInto(value: (table: number, row: number) => number, out: Uint8Array, at: number): number {
     for (let k = 0; k < this.valueEnds.length; k++) this.frames.patchFloat64(this.valueEnds[k] - VALUE_FROM_END, value(this.valueTables[k], this.valueRows[k]));
     this.valueEnds.length = 0;
     this.valueTables.length = 0;
     this.valueRows.length = 0;
-    return this.frames.take();
+    return this.frames.takeInto(out, at);
   }
 }

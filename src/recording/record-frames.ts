@@ -62,14 +62,22 @@ export class FrameBuffer {
 
   /** The frames so far, checksummed, as a copy; the buffer is then empty (and keeps its size). */
   take(): Uint8Array {
-    for (let at = 0; at < this.length; ) {
-      const length = this.view.getUint32(at + 7);
-      this.view.setUint32(at + 2, crc32c(this.bytes.subarray(at + FRAME_OVERHEAD, at + FRAME_OVERHEAD + length)));
-      at += FRAME_OVERHEAD + length;
-    }
-    const out = this.bytes.slice(0, this.length);
-    this.length = 0;
+    const out = new Uint8Array(this.length);
+    this.takeInto(out, 0);
     return out;
+  }
+
+  /** Like `take`, but copies the frames into `out` from `at`; returns where they end there. */
+  takeInto(out: Uint8Array, at: number): number {
+    for (let from = 0; from < this.length; ) {
+      const length = this.view.getUint32(from + 7);
+      this.view.setUint32(from + 2, crc32c(this.bytes.subarray(from + FRAME_OVERHEAD, from + FRAME_OVERHEAD + length)));
+      from += FRAME_OVERHEAD + length;
+    }
+    out.set(this.bytes.subarray(0, this.length), at);
+    const end = at + this.length;
+    this.length = 0;
+    return end;
   }
 
   private reserve(extra: number): void {

@@ -3,7 +3,8 @@ import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../agents/backend.js';
 import type { NetworkMap } from '../agents/network-map.js';
 import { makeEnv, type EnvSpec } from '../env/env-spec.js';
-import { mergeBatches } from './merge-batches.js';
+import { mergeBatches, type MergeTarget } from './merge-batches.js';
+import { ReusableBytes } from '../storage/reusable-bytes.js';
 import { RolloutCollector, type CollectorSnapshot, type EpisodeRecord, type RolloutBatch } from './rollout-collector.js';
 import { TrajectoryTable, type TableMessage } from './trajectory-table.js';
 import type { WorkerInit, WorkerRequest } from './rollout-worker.js';
@@ -48,8 +49,8 @@ export class ParallelCollector {
     private readonly networks: NetworkMap,
     /** Copies run by each worker, in order. */
     private readonly shardSizes: number[],
-    /** The merged batch's tables when batches are reused. */
-    private readonly mergedTables: TrajectoryTable[] | undefined,
+    /** Where merged batches go when batches are reused. */
+    private readonly mergeTarget: MergeTarget | undefined,
   ) {}
 
   static async start(networks: NetworkMap, o: ParallelCollectorOptions): Promise<ParallelCollector> {
@@ -72,7 +73,7 @@ export class ParallelCollector {
       workers,
       networks,
       ranges.slice(1).map((r) => r.length),
-      threads > 1 && reuse ? [] : undefined,
+      threads > 1 && reuse ? { tables: [], recording: new ReusableBytes() } : undefined,
     );
   }
 
@@ -97,8 +98,7 @@ export class ParallelCollector {
         episodes: r.episodes,
         recording: r.recording,
       })),
-    ], this.mergedTables);
-    if (this.mergedTables !== undefined && this.mergedTables.length === 0) this.mergedTables.push(...merged.tables);
+    ], this.mergeTarget);
     return merged;
   }
 

@@ -5,7 +5,7 @@ import { Rng, type RngState } from '../env/rng.js';
 import { CopyRecording } from '../recording/copy-recording.js';
 import { AwaitingRows } from './awaiting-rows.js';
 import { RowKind, TrajectoryTable, type TableMessage } from './trajectory-table.js';
-import { concatBytes } from '../storage/concat-bytes.js';
+import { ReusableBytes } from '../storage/reusable-bytes.js';
 
 /** An episode that ended during a collection. */
 export interface EpisodeRecord {
@@ -156,6 +156,9 @@ export class RolloutCollector {
   private readonly batchMemory: BatchMemory;
   /** The batch tables that 'reused' and 'shared' memory refill. */
   private batchTables: TrajectoryTable[] | null = null;
+  /** With 'reused' or 'shared' memory: the recorded decisions a batch left out, and the recording's bytes. */
+  private leftOut: TrajectoryTable[] | null = null;
+  private readonly recordingBytes: ReusableBytes | null;
 
   constructor(
     readonly envs: readonly MultiAgentEnv[],
@@ -164,6 +167,7 @@ export class RolloutCollector {
   ) {
     this.baseSeed = options.baseSeed ?? 1;
     this.batchMemory = options.batchMemory ?? 'fresh';
+    this.recordingBytes = this.batchMemory === 'fresh' ? null : new ReusableBytes(this.batchMemory === 'shared' ? 'shared' : 'private');
     this.envIds = options.envIds ?? envs.map((_, i) => i);
     this.totalCopies = options.totalCopies ?? envs.length;
     const agents = envs[0].agents;
@@ -353,7 +357,7 @@ export class RolloutCollector {
    * out (still open), from one more pass over just those rows.
    */
   private takeRecordings(tables: readonly TrajectoryTable[]): Uint8Array {
-    const leftOut = this.emptyTables();
+    const leftOut = this.leftOutTables(this.batchMemory === 'fresh' ? 'fresh' : 'reused');
     const leftOutRows = this.states.map((st) =>
       leftOut.map((out, r) => {
         const segment = st.segments[r];
@@ -363,13 +367,29 @@ export class RolloutCollector {
       }),
     );
     this.evaluateCritics(leftOut);
-    const parts = this.states.map((st, e) =>
-      (this.recordings as CopyRecording[])[e].take((r, row) => {
-        const at = st.batchRows[r][row];
-        return at >= 0 ? tables[r].value[at] : leftOut[r].value[leftOutRows[e][r][row]];
-      }),
-    );
-    return concatBytes(parts);
+    const recordings = this.recordings as CopyRecording[];
+    const length = recordings.reduce((n, c) => n + c.byteLength, 0);
+    const out = this.recordingBytes?.claim(length) ?? new Uint8Array(length);
+    let at = 0;
+    this.states.forEach((st, e) => {
+      at = recordings[e].takeInto(
+        (r, row) => {
+          const batchRow = st.batchRows[r][row];
+          return batchRow >= 0 ? tables[r].value[batchRow] : leftOut[r].value[leftOutRows[e][r][row]];
+        },
+        out,
+        at,
+      );
+    });
+    return out;
+  }
+
+  /** Empty tables for the recorded decisions a batch left out: new, or refilled when batches are. */
+  private leftOutTables(memory: 'fresh' | 'reused'): TrajectoryTable[] {
+    if (memory === 'fresh') return this.emptyTables();
+    this.leftOut ??= this.emptyTables();
+    for (const t of this.leftOut) t.clear();
+    return this.leftOut;
   }
 
   /** Closes every agent's last transition with its final reward; returns the steps closed. */

@@ -69,8 +69,7 @@ try {
       networks.importWeights(msg.weights);
       const batch = collector.collect(msg.rounds, msg.temperature);
       const tables = batch.tables.map((t) => t.toMessage('own'));
-      const transfers = batch.recording ? [batch.recording.buffer as ArrayBuffer] : [];
-      port.postMessage({ type: 'batch', tables, steps: batch.steps, decisions: batch.decisions, actionCounts: batch.actionCounts, episodes: batch.episodes, recording: batch.recording }, transfers);
+      port.postMessage({ type: 'batch', tables, steps: batch.steps, decisions: batch.decisions, actionCounts: batch.actionCounts, episodes: batch.episodes, recording: batch.recording });
     } catch (e) {
       port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack });
     }

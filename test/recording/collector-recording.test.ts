@@ -6,6 +6,7 @@ import { makeEnv, type EnvSpec } from '../../src/env/env-spec.js';
 import { Rng } from '../../src/env/rng.js';
 import { scanFrames } from '../../src/recording/record-frames.js';
 import type { DecisionRecord, RolloutRecord } from '../../src/recording/rollout-records.js';
+import { ParallelCollector } from '../../src/rollout/parallel-collector.js';
 import { RolloutCollector, type RolloutBatch } from '../../src/rollout/rollout-collector.js';
 import { RowKind } from '../../src/rollout/trajectory-table.js';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -63,6 +64,24 @@ describe('a recorded rollout collection', () => {
       );
     }
   });
+
+  it('records the same bytes with batches refilled over two threads as with new batches on one', async () => {
+    const env = makeEnv(spec);
+    const networks = (): NetworkMap => new NetworkMap(env.agents, env.stateSize, scenario.agents.networks, Rng.fromSeed(3));
+    const one = await ParallelCollector.start(networks(), { envSpec: spec, copies: 3, threads: 1, record: true });
+    const two = await ParallelCollector.start(networks(), { envSpec: spec, copies: 3, threads: 2, record: true, reuseBatches: true });
+    try {
+      for (const rounds of [100, 300]) {
+        const a = await one.collect(rounds);
+        const b = await two.collect(rounds);
+        expect(b.recording?.length).toBeGreaterThan(0);
+        expect(Buffer.compare(b.recording as Uint8Array, a.recording as Uint8Array)).toBe(0);
+      }
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  }, 60_000);
 
   it("records each decision with its row's action, log-prob and critic value, and done where its episode ended", () => {
     const c = collector(true);
