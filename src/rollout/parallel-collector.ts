@@ -87,7 +87,7 @@ export class ParallelCollector {
     const remote = this.workers.map((w) => request(w, { type: 'collect', rounds, temperature, weights }, 'batch'));
     const mine = this.local.collect(rounds, temperature);
     const theirs = await Promise.all(remote);
-    const merged = mergeBatches([
+    return mergeBatches([
       mine,
       ...theirs.map((r) => ({
         tables: r.tables.map((t) => TrajectoryTable.fromMessage(t)),
@@ -99,7 +99,6 @@ export class ParallelCollector {
         recording: r.recording,
       })),
     ], this.mergeTarget);
-    return merged;
   }
 
   /** Every copy's state, in copy order (see CollectorSnapshot). */

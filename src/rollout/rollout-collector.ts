@@ -357,7 +357,7 @@ export class RolloutCollector {
    * out (still open), from one more pass over just those rows.
    */
   private takeRecordings(tables: readonly TrajectoryTable[]): Uint8Array {
-    const leftOut = this.leftOutTables(this.batchMemory === 'fresh' ? 'fresh' : 'reused');
+    const leftOut = this.leftOutTables();
     const leftOutRows = this.states.map((st) =>
       leftOut.map((out, r) => {
         const segment = st.segments[r];
@@ -385,8 +385,8 @@ export class RolloutCollector {
   }
 
   /** Empty tables for the recorded decisions a batch left out: new, or refilled when batches are. */
-  private leftOutTables(memory: 'fresh' | 'reused'): TrajectoryTable[] {
-    if (memory === 'fresh') return this.emptyTables();
+  private leftOutTables(): TrajectoryTable[] {
+    if (this.batchMemory === 'fresh') return this.emptyTables();
     this.leftOut ??= this.emptyTables();
     for (const t of this.leftOut) t.clear();
     return this.leftOut;
@@ -558,8 +558,9 @@ export class RolloutCollector {
    * order: the steps, and the rows they bootstrap from. Rows still open (their
    * agent has not decided again, or late credit is still to come) are left
    * out: they train, and are valued, in the batch where they become steps.
-   * Under slow credit (NPV on an overloaded cluster) they are a third of the
-   * rows written, and would otherwise be copied and valued for nothing.
+   * Under slow credit (NPV on an overloaded cluster) they would otherwise be
+   * copied and valued for nothing (measured on the default scenario with a
+   * fresh actor: 1.56 batch rows per decision with them, 1.26 without).
    * Recurrent networks get every row, as their training chunks follow the
    * trajectories row by row.
    */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../env/rng.js';
 import type { NetworkSpec } from '../../scenario/networks-schema.js';
 import { sampleMasked } from './categorical.js';
+import { FoldedTanhChain } from './folded-tanh.js';
 import { Dense } from './mlp.js';
 import { Torso } from './torso.js';
 
@@ -24,6 +25,8 @@ export class Actor {
   readonly hiddenSize: number;
   /** A private copy: the architecture is part of what saveNetwork writes. */
   readonly spec: NetworkSpec;
+  /** The rollout's faster forward pass, for a feed-forward tanh actor without LayerNorm. */
+  private readonly folded: FoldedTanhChain | null;
 
   constructor(
     readonly obsSize: number,
@@ -36,6 +39,8 @@ export class Actor {
     this.recurrent = this.torso.recurrent;
     this.hiddenSize = this.torso.hiddenSize;
     this.head = new Dense(this.torso.outputSize, actionCount, POLICY_HEAD_GAIN, rng);
+    const tanhLayers = this.recurrent ? null : this.torso.mlp.tanhLayers;
+    this.folded = tanhLayers === null ? null : new FoldedTanhChain([...tanhLayers, this.head]);
   }
 
   /**
@@ -122,7 +127,7 @@ export class Actor {
     const out = tf.tidy(() => {
       const x = tf.tensor2d(obs, [batch, this.obsSize]);
       const state = this.recurrent && hidden !== undefined ? tf.tensor2d(hidden, [batch, h]) : undefined;
-      const step = this.logits(x, state);
+      const step = this.folded !== null ? { logits: this.folded.apply(x), hidden: undefined } : this.logits(x, state);
       // Logits and next state side by side, so a single readback serves both.
       return step.hidden ? tf.concat([step.logits, step.hidden], 1) : step.logits;
     });
@@ -143,5 +148,6 @@ export class Actor {
   dispose(): void {
     this.torso.dispose();
     this.head.dispose();
+    this.folded?.dispose();
   }
 }

@@ -126,6 +126,11 @@ export class Mlp {
     return h;
   }
 
+  /** The dense layers of a plain tanh torso (no LayerNorm), which FoldedTanhChain can run faster; else null. */
+  get tanhLayers(): readonly Dense[] | null {
+    return this.activation === 'tanh' && !this.layerNorm ? this.dense : null;
+  }
+
   /** Per layer: kernel, bias, then gamma, beta when normalised (the order tfjs-layers stores them in). */
   get variables(): tf.Variable[] {
     const out: tf.Variable[] = [];

@@ -47,7 +47,7 @@ export interface Decision {
   readonly elapsed: number;
   /** Simulated time now. */
   readonly time: number;
-  /** Unique within the episode; late credit names the decision by it. */
+  /** Unique within the episode, counted from 0 (collectors index arrays by it); late credit names the decision by it. */
   readonly id: number;
   /** Whether rewards will still be credited to this decision after it is taken (see StepOutcome.credits). */
   readonly awaitsCredit: boolean;
