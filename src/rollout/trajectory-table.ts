@@ -14,6 +14,7 @@ export const RowKind = {
 export type RowKind = (typeof RowKind)[keyof typeof RowKind];
 
 type ColumnArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+type ColumnType = { new (buffer: ArrayBufferLike): ColumnArray; readonly BYTES_PER_ELEMENT: number };
 type ColumnName =
   | 'env'
   | 'agent'
@@ -214,27 +215,28 @@ export class TrajectoryTable {
     return position;
   }
 
-  private columnWidths(): [ColumnName, number][] {
+  /** Every column: its name, values per row, and array type. */
+  private columnWidths(): [ColumnName, number, ColumnType][] {
     return [
-      ['env', 1],
-      ['agent', 1],
-      ['kind', 1],
-      ['time', 1],
-      ['obs', this.obsSize],
-      ['mask', this.actionCount],
-      ['state', this.stateSize],
-      ['action', 1],
-      ['logProb', 1],
-      ['temperature', 1],
-      ['value', 1],
-      ['reward', 1],
-      ['elapsed', 1],
-      ['next', 1],
-      ['actorHidden', this.actorHiddenSize],
-      ['criticHidden', this.criticHiddenSize],
-      ['decision', 1],
-      ['awaiting', 1],
-      ['closed', 1],
+      ['env', 1, Int32Array],
+      ['agent', 1, Int32Array],
+      ['kind', 1, Uint8Array],
+      ['time', 1, Float64Array],
+      ['obs', this.obsSize, Float32Array],
+      ['mask', this.actionCount, Uint8Array],
+      ['state', this.stateSize, Float32Array],
+      ['action', 1, Int32Array],
+      ['logProb', 1, Float32Array],
+      ['temperature', 1, Float32Array],
+      ['value', 1, Float32Array],
+      ['reward', 1, Float32Array],
+      ['elapsed', 1, Float32Array],
+      ['next', 1, Int32Array],
+      ['actorHidden', this.actorHiddenSize, Float32Array],
+      ['criticHidden', this.criticHiddenSize, Float32Array],
+      ['decision', 1, Int32Array],
+      ['awaiting', 1, Uint8Array],
+      ['closed', 1, Uint8Array],
     ];
   }
 
@@ -246,32 +248,13 @@ export class TrajectoryTable {
   }
 
   private grow(capacity: number): void {
-    type Column = Float32Array | Float64Array | Int32Array | Uint8Array;
-    const g = <T extends Column>(old: T, width: number, Make: { new (b: ArrayBufferLike): T; new (n: number): T; BYTES_PER_ELEMENT: number }): T => {
-      const n = capacity * width;
-      const next = this.memory === 'shared' ? new Make(new SharedArrayBuffer(n * Make.BYTES_PER_ELEMENT)) : new Make(n);
-      next.set(old.subarray(0, this.length * width));
-      return next;
-    };
-    this.env = g(this.env, 1, Int32Array);
-    this.agent = g(this.agent, 1, Int32Array);
-    this.kind = g(this.kind, 1, Uint8Array);
-    this.time = g(this.time, 1, Float64Array);
-    this.obs = g(this.obs, this.obsSize, Float32Array);
-    this.mask = g(this.mask, this.actionCount, Uint8Array);
-    this.state = g(this.state, this.stateSize, Float32Array);
-    this.action = g(this.action, 1, Int32Array);
-    this.logProb = g(this.logProb, 1, Float32Array);
-    this.temperature = g(this.temperature, 1, Float32Array);
-    this.value = g(this.value, 1, Float32Array);
-    this.reward = g(this.reward, 1, Float32Array);
-    this.elapsed = g(this.elapsed, 1, Float32Array);
-    this.next = g(this.next, 1, Int32Array);
-    this.actorHidden = g(this.actorHidden, this.actorHiddenSize, Float32Array);
-    this.criticHidden = g(this.criticHidden, this.criticHiddenSize, Float32Array);
-    this.decision = g(this.decision, 1, Int32Array);
-    this.awaiting = g(this.awaiting, 1, Uint8Array);
-    this.closed = g(this.closed, 1, Uint8Array);
+    const columns = this as unknown as Record<ColumnName, ColumnArray>;
+    for (const [name, width, Type] of this.columnWidths()) {
+      const bytes = capacity * width * Type.BYTES_PER_ELEMENT;
+      const next = new Type(this.memory === 'shared' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+      next.set(columns[name].subarray(0, this.length * width));
+      columns[name] = next;
+    }
     this.capacity = capacity;
   }
 }

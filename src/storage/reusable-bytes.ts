@@ -1,3 +1,5 @@
+import { totalLength, writeParts } from './concat-bytes.js';
+
 /**
  * Bytes refilled again and again, such as a batch's recording: each fill goes
  * into the memory of the last one, which grows by half again when short, so
@@ -21,12 +23,6 @@ export class ReusableBytes {
 
   /** The parts one after another. */
   concat(parts: readonly Uint8Array[]): Uint8Array {
-    const out = this.claim(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return writeParts(parts, this.claim(totalLength(parts)));
   }
 }

@@ -39,8 +39,7 @@ export class Actor {
     this.recurrent = this.torso.recurrent;
     this.hiddenSize = this.torso.hiddenSize;
     this.head = new Dense(this.torso.outputSize, actionCount, POLICY_HEAD_GAIN, rng);
-    const tanhLayers = this.recurrent ? null : this.torso.mlp.tanhLayers;
-    this.folded = tanhLayers === null ? null : new FoldedTanhChain([...tanhLayers, this.head]);
+    this.folded = FoldedTanhChain.forNetwork(this.torso, this.head);
   }
 
   /**

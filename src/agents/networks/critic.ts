@@ -43,8 +43,7 @@ export class Critic {
     this.recurrent = this.torso.recurrent;
     this.hiddenSize = this.torso.hiddenSize;
     this.head = new Dense(this.torso.outputSize, 1, VALUE_HEAD_GAIN, rng);
-    const tanhLayers = this.recurrent ? null : this.torso.mlp.tanhLayers;
-    this.folded = tanhLayers === null ? null : new FoldedTanhChain([...tanhLayers, this.head]);
+    this.folded = FoldedTanhChain.forNetwork(this.torso, this.head);
   }
 
   /**

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dense } from './mlp.js';
+import type { Torso } from './torso.js';
 
 /**
  * Rollout inference for a tanh MLP and its linear head, one fused op per layer.
@@ -22,6 +23,12 @@ export class FoldedTanhChain {
   /** `layers`: the hidden layers in order, then the head. */
   constructor(private readonly layers: readonly Dense[]) {}
 
+  /** The chain for a torso and its head, when the torso is plain tanh and feed-forward; else null. */
+  static forNetwork(torso: Torso, head: Dense): FoldedTanhChain | null {
+    const hidden = torso.recurrent ? null : torso.mlp.tanhLayers;
+    return hidden === null ? null : new FoldedTanhChain([...hidden, head]);
+  }
+
   /** x [B, in] → the head's output [B, out]. Call inside tf.tidy. */
   apply(x: tf.Tensor2D): tf.Tensor2D {
     this.refresh();
@@ -39,9 +46,18 @@ export class FoldedTanhChain {
     this.foldedFrom = [];
   }
 
+  /** Whether the folded weights were made from the variables' current data (checked on every forward pass, so without allocating). */
+  private current(): boolean {
+    if (this.foldedFrom.length !== 2 * this.layers.length) return false;
+    for (let i = 0; i < this.layers.length; i++) {
+      if (this.foldedFrom[2 * i] !== this.layers[i].kernel.dataId || this.foldedFrom[2 * i + 1] !== this.layers[i].bias.dataId) return false;
+    }
+    return true;
+  }
+
   private refresh(): void {
+    if (this.current()) return;
     const sources = this.layers.flatMap((d) => [d.kernel.dataId, d.bias.dataId]);
-    if (sources.length === this.foldedFrom.length && sources.every((s, k) => s === this.foldedFrom[k])) return;
     this.dispose();
     const last = this.layers.length - 1;
     this.folded = this.layers.map((d, i) =>
