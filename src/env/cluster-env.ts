@@ -4,6 +4,7 @@ import { schedulerPolicyOf, type Scenario } from '../scenario/scenario-schema.js
 import type { DecisionRef } from '../reward/reward-term.js';
 import { DEFERRED_BUDGET } from './cluster/budget-decider.js';
 import type { LlmReplica } from './cluster/llm-replica.js';
+import type { Replica } from './cluster/replica.js';
 import type { Request } from './cluster/request.js';
 import { EventKind } from './core/sim-event.js';
 import { AgentLedger } from './multi-agent/agent-ledger.js';
@@ -17,8 +18,11 @@ import { REPLICA_OBSERVATION_SIZE, writeReplicaObservation } from './observation
 import { schedulerObservationSize, writeSchedulerObservation } from './observations/scheduler-observation.js';
 import { Telemetry } from './observations/telemetry.js';
 import { HEURISTIC_ROUTERS, type HeuristicName } from './routing/registry.js';
+import { expectedRemainingOutput, OutstandingWork } from './routing/outstanding-work.js';
 import { DEFERRED, type Router } from './routing/router.js';
+import { expectedDelay } from './routing/shortest-expected-delay.js';
 import { ServingSimulation } from './serving-simulation.js';
+import { workloadMeans } from './workload/workload-means.js';
 
 /** Why an agent is being asked: a request to route, a batch to budget, a replica timer, or the autoscaler's tick. */
 type PendingKind = 'route' | 'budget' | 'timer' | 'scale';
@@ -72,6 +76,10 @@ export class ClusterEnv implements MultiAgentEnv {
   private readonly budgets: readonly number[];
   /** Every replica's features at the current instant, shared by all views built at that instant. */
   private readonly clusterView: Float32Array;
+  /** Outstanding work as the agents may know it (output lengths estimated, never read). */
+  private readonly work: OutstandingWork;
+  /** Each replica's expected delay for a typical request, as SED computes it. */
+  private readonly delay: (r: Replica) => number;
 
   private sim!: ServingSimulation;
   private ledger!: AgentLedger;
@@ -93,6 +101,9 @@ export class ClusterEnv implements MultiAgentEnv {
     this.schedulerAgent = new Int32Array(scenario.workload.frontends).fill(-1);
     this.replicaAgent = new Int32Array(R).fill(-1);
     this.speeds = replicaSpeeds(scenario.cluster);
+    const means = workloadMeans(scenario.workload);
+    this.work = new OutstandingWork(expectedRemainingOutput(means.outputTokens));
+    this.delay = expectedDelay(means);
     this.budgets = scenario.agents.replica.tokenBudgets;
     const infos: { id: string; role: string; subject: number; obsSize: number; actionCount: number }[] = [];
     for (let f = 0; f < scenario.workload.frontends; f++) {
@@ -247,7 +258,9 @@ export class ClusterEnv implements MultiAgentEnv {
   heuristicActions(name: HeuristicName): Int32Array {
     let routers = this.heuristicRouters.get(name);
     if (routers === undefined) {
-      routers = Array.from({ length: this.scenario.workload.frontends }, (_, f) => HEURISTIC_ROUTERS[name](this.sim.rng.derive(`router/${f}`)));
+      routers = Array.from({ length: this.scenario.workload.frontends }, (_, f) =>
+        HEURISTIC_ROUTERS[name]({ rng: this.sim.rng.derive(`router/${f}`), workload: this.sim.workloadMeans }),
+      );
       this.heuristicRouters.set(name, routers);
     }
     const out = new Int32Array(this.pendingAgents.length);
@@ -320,7 +333,7 @@ export class ClusterEnv implements MultiAgentEnv {
     }
     const now = this.sim.loop.now;
     this.decisions.length = 0;
-    writeClusterView(this.clusterView, this.sim.cluster.replicas, this.speeds, this.telemetry, this.sim.capacity);
+    writeClusterView(this.clusterView, this.sim.cluster.replicas, this.speeds, this.telemetry, this.sim.capacity, this.work, this.delay);
     for (const agent of this.pendingAgents) {
       const slot = this.slots[agent];
       this.observe(slot, slot.request);
@@ -338,7 +351,7 @@ export class ClusterEnv implements MultiAgentEnv {
 
   private finals(): FinalOutcome[] {
     const now = this.sim.loop.now;
-    writeClusterView(this.clusterView, this.sim.cluster.replicas, this.speeds, this.telemetry, this.sim.capacity);
+    writeClusterView(this.clusterView, this.sim.cluster.replicas, this.speeds, this.telemetry, this.sim.capacity, this.work, this.delay);
     return this.slots.map((slot) => {
       this.observe(slot, null);
       return {

@@ -16,6 +16,7 @@ import { HEURISTIC_ROUTERS } from './routing/registry.js';
 import { DEFERRED, type Router } from './routing/router.js';
 import { ArrivalDriver } from './workload/arrival-driver.js';
 import { requestSources } from './workload/request-source.js';
+import { workloadMeans, type WorkloadMeans } from './workload/workload-means.js';
 
 /** Supplies a front-end's router in place of the scenario's heuristic (e.g. a learned agent's), or null to keep it. */
 export type RouterFactory = (frontend: number, rng: Rng) => Router | null;
@@ -41,6 +42,8 @@ export class ServingSimulation {
   readonly routers: Router[];
   readonly capacity: Capacity;
   readonly rewards: RewardSystem;
+  /** What the operator knows of the traffic: heuristic routers are built with it. */
+  readonly workloadMeans: WorkloadMeans;
   private readonly arrivals: ArrivalDriver;
   private wallSeconds = 0;
 
@@ -62,6 +65,7 @@ export class ServingSimulation {
       c.autoscaling?.minReplicas ?? 1,
     );
     const sources = requestSources(scenario.workload, this.rng);
+    this.workloadMeans = workloadMeans(scenario.workload);
     this.arrivals = new ArrivalDriver(this.loop, sources, {
       horizon: scenario.horizon,
       maxRequests: scenario.maxRequests ?? Infinity,
@@ -76,7 +80,7 @@ export class ServingSimulation {
           `scenario "${scenario.name}" has a learned scheduler at front-end ${f}; pass --scheduler NAME to simulate a heuristic, or evaluate a trained run`,
         );
       }
-      return HEURISTIC_ROUTERS[policy](rng);
+      return HEURISTIC_ROUTERS[policy]({ rng, workload: this.workloadMeans });
     });
     this.metrics = new RequestMetrics(this.loop, replicas.length);
     this.loop.on(EventKind.Arrival).subscribe((ev) => this.route(ev.request as Request, ev.target));

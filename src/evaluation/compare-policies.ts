@@ -9,10 +9,16 @@ import { InputError } from '../errors.js';
 import { meanCi, type MeanCi } from './confidence-interval.js';
 import { LEARNED_POLICY } from '../agents/learned-policy.js';
 import { evaluateLearned } from './evaluate-learned.js';
+import { pooledScenario } from './pooled-cluster.js';
+import { REFERENCE_NAMES, referenceReport } from './references.js';
+
+/** A deployable heuristic, the trained policy, or a reference no deployable scheduler can reach. */
+export type PolicyKind = 'heuristic' | 'learned' | 'reference';
 
 /** One policy's results across seeds (the `summary` rows of `compare --json`). */
 export interface PolicySummary {
   policy: string;
+  kind: PolicyKind;
   throughputRps: MeanCi;
   e2eMean: MeanCi;
   e2eP50: MeanCi;
@@ -33,6 +39,18 @@ export interface Comparison {
   seeds: number[];
   rows: SimulationReport[];
   summary: PolicySummary[];
+  /** The heuristic with the lowest mean p99 end-to-end latency: what a learned policy is judged against. */
+  bestHeuristic: string;
+  /** The trained policy against that heuristic, when there is one. */
+  learnedVsBest: LearnedVsBest | null;
+}
+
+/** The trained policy's figures as ratios to the best heuristic's (below 1 is lower). */
+export interface LearnedVsBest {
+  heuristic: string;
+  e2eP99Ratio: number;
+  e2eMeanRatio: number;
+  throughputRatio: number;
 }
 
 /** Consecutive seeds starting at `first`. */
@@ -62,7 +80,7 @@ export function compareHeuristics(
       rows.push(new ServingSimulation(variant).run());
     }
   }
-  return { scenario: scenario.name, seeds: [...seeds], rows, summary: summarize(rows) };
+  return comparison(scenario, seeds, rows);
 }
 
 /** A trained policy to put beside the heuristics: its networks and the agents they were trained as. */
@@ -92,14 +110,19 @@ export function learnedRows(scenario: Scenario, learned: LearnedPolicy, seeds: r
   return evaluateLearned(asTrained, learned.networks, seeds, learned.greedy).reports;
 }
 
-/** Heuristics and, if given, a learned policy, on the same seeds; the learned policy comes first. */
-export function comparePolicies(
-  scenario: Scenario,
-  seeds: readonly number[],
-  learned: LearnedPolicy | null,
-  onRun?: (policy: string, seed: number, done: number, total: number) => void,
-): Comparison {
-  const total = (HEURISTIC_NAMES.length + (learned ? 1 : 0)) * seeds.length;
+export interface CompareOptions {
+  /** Add the references (oracle, pooled) after the deployable policies. */
+  references?: boolean;
+  onRun?: (policy: string, seed: number, done: number, total: number) => void;
+}
+
+/** Heuristics and, if given, a learned policy, on the same seeds; the learned policy comes first, references (if asked for) last. */
+export function comparePolicies(scenario: Scenario, seeds: readonly number[], learned: LearnedPolicy | null, options: CompareOptions = {}): Comparison {
+  const { onRun } = options;
+  const references = options.references === true ? REFERENCE_NAMES : [];
+  // Refuse a scenario the pooled reference cannot be built for before anything runs.
+  if (references.length > 0) pooledScenario(scenario);
+  const total = (HEURISTIC_NAMES.length + references.length + (learned ? 1 : 0)) * seeds.length;
   const rows: SimulationReport[] = [];
   if (learned !== null) {
     onRun?.(LEARNED_POLICY, seeds[0], 0, total);
@@ -107,7 +130,36 @@ export function comparePolicies(
   }
   const heuristics = compareHeuristics(scenario, seeds, (p, s, done) => onRun?.(p, s, rows.length + done, total));
   rows.push(...heuristics.rows);
-  return { scenario: scenario.name, seeds: [...seeds], rows, summary: summarize(rows) };
+  for (const name of references) {
+    for (const seed of seeds) {
+      onRun?.(name, seed, rows.length, total);
+      rows.push(referenceReport(name, scenario, seed));
+    }
+  }
+  return comparison(scenario, seeds, rows);
+}
+
+function comparison(scenario: Scenario, seeds: readonly number[], rows: SimulationReport[]): Comparison {
+  const summary = summarize(rows);
+  const heuristics = summary.filter((s) => s.kind === 'heuristic');
+  const best = heuristics.reduce((a, b) => (b.e2eP99.mean < a.e2eP99.mean ? b : a));
+  const learned = summary.find((s) => s.kind === 'learned');
+  const learnedVsBest =
+    learned === undefined
+      ? null
+      : {
+          heuristic: best.policy,
+          e2eP99Ratio: learned.e2eP99.mean / best.e2eP99.mean,
+          e2eMeanRatio: learned.e2eMean.mean / best.e2eMean.mean,
+          throughputRatio: learned.throughputRps.mean / best.throughputRps.mean,
+        };
+  return { scenario: scenario.name, seeds: [...seeds], rows, summary, bestHeuristic: best.policy, learnedVsBest };
+}
+
+/** What kind of row a policy name is. */
+export function policyKind(policy: string): PolicyKind {
+  if (policy === LEARNED_POLICY) return 'learned';
+  return (REFERENCE_NAMES as readonly string[]).includes(policy) ? 'reference' : 'heuristic';
 }
 
 export function summarize(rows: readonly SimulationReport[]): PolicySummary[] {
@@ -117,6 +169,7 @@ export function summarize(rows: readonly SimulationReport[]): PolicySummary[] {
     const ci = (f: (r: SimulationReport) => number): MeanCi => meanCi(mine.map(f));
     return {
       policy,
+      kind: policyKind(policy),
       throughputRps: ci((r) => r.throughput.requestsPerSec),
       e2eMean: ci((r) => r.latency.e2e.mean),
       e2eP50: ci((r) => r.latency.e2e.p50),

@@ -1,8 +1,9 @@
 import { produce } from 'immer';
-import type { ClusterEnv } from '../env/cluster-env.js';
+import { ClusterEnv } from '../env/cluster-env.js';
 import type { SimulationReport } from '../env/metrics/report.js';
 import type { HeuristicName } from '../env/routing/registry.js';
-import type { EpisodeRecorder } from '../recording/episode-recorder.js';
+import { EpisodeRecorder } from '../recording/episode-recorder.js';
+import { RolloutWriter, runHeader } from '../recording/rollout-writer.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { runEpisodes } from './run-episodes.js';
 
@@ -37,4 +38,41 @@ export function playHeuristics(scenario: Scenario, heuristics: readonly Heuristi
     },
   });
   return reports;
+}
+
+/**
+ * Demonstrations take seeds from 2,000,000 up unless told otherwise, apart from
+ * the seeds evaluation (the scenario's seed up), validation (1,000,000 up) and
+ * training (2^32 up) use, so a policy cloned from them is never judged on
+ * episodes it imitated.
+ */
+export const DEMO_SEED_BASE = 2_000_000;
+
+/** What recordDemonstrations wrote. */
+export interface Demonstrations {
+  reports: SimulationReport[];
+  decisions: number;
+}
+
+/**
+ * Records heuristics playing the scenario (episode k by `heuristics[k mod n]`)
+ * to a rollout file, every routing decision with the observation a learned
+ * scheduler would have had: demonstrations for behavior cloning. The file is
+ * appended to if it exists.
+ */
+export function recordDemonstrations(scenario: Scenario, heuristics: readonly HeuristicName[], seeds: readonly number[], file: string): Demonstrations {
+  const posed = withSchedulersPosed(scenario);
+  const writer = RolloutWriter.open(file, runHeader('demo', { kind: 'cluster', scenario: posed }, new ClusterEnv(posed), seeds[0], heuristics.join('+')));
+  let decisions = 0;
+  try {
+    const recorder = new EpisodeRecorder({
+      append: (r) => {
+        if (r.type === 'decision') decisions++;
+        writer.append(r);
+      },
+    });
+    return { reports: playHeuristics(scenario, heuristics, seeds, recorder), decisions };
+  } finally {
+    writer.close();
+  }
 }

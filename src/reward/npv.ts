@@ -1,3 +1,4 @@
+import type { Request } from '../env/cluster/request.js';
 import { EventKind } from '../env/core/sim-event.js';
 import type { Beneficiary, DecisionRef, RewardContext, RewardTerm } from './reward-term.js';
 import { TEAM } from './reward-term.js';
@@ -9,6 +10,13 @@ export interface NpvParameters {
   value: number;
   /** End-to-end latency (seconds) within which a request earns its full value. */
   slo: number;
+  /**
+   * Time per output token after the first (seconds), within which a request
+   * must also stay to earn its full value; omitted, only `slo` counts. Unlike
+   * the end-to-end latency, it does not grow with the output length, which no
+   * router knows at arrival: it judges how fast the chosen replica served.
+   */
+  tpot?: number;
   /** Taken off the value of a late request (more than `value` makes a late request a loss). */
   latePenalty: number;
 }
@@ -30,11 +38,13 @@ export function netPresentValue(p: NpvParameters): RewardTerm {
       const now = (): number => ctx.loop.now;
       const pv = (cash: number, from: number): number => cash * Math.exp(-p.rate * (now() - from));
       const toDecision = (d: DecisionRef): Beneficiary => ({ kind: 'decision', agent: d.agent, decision: d.decision });
+      const tpot = p.tpot;
+      const onTime = (r: Request): boolean => r.completionTime - r.arrivalTime <= p.slo && (tpot === undefined || timePerOutputToken(r) <= tpot);
 
       ctx.loop.on(EventKind.RequestCompleted).subscribe((ev) => {
         const r = ev.request;
         if (r === null) return;
-        const cash = r.completionTime - r.arrivalTime <= p.slo ? p.value : p.value - p.latePenalty;
+        const cash = onTime(r) ? p.value : p.value - p.latePenalty;
         const routing = ctx.routingDecision(r);
         if (routing !== null) ctx.pay(pv(cash, routing.time), toDecision(routing));
         else ctx.pay(pv(cash, r.dispatchTime), { kind: 'request', request: r });
@@ -63,4 +73,9 @@ export function netPresentValue(p: NpvParameters): RewardTerm {
       });
     },
   };
+}
+
+/** Seconds per output token after the first (0 for a one-token answer). */
+function timePerOutputToken(r: Request): number {
+  return r.generated > 1 ? (r.completionTime - r.firstTokenTime) / (r.generated - 1) : 0;
 }

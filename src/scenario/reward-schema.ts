@@ -34,6 +34,8 @@ export const rewardTermSchema = z.discriminatedUnion('kind', [
     rate: nonNegativeNumber.default(0.01),
     value: positiveNumber.default(1),
     slo: positiveNumber,
+    /** Seconds per output token after the first that a request must also stay within (optional). */
+    tpot: positiveNumber.optional(),
     latePenalty: nonNegativeNumber.default(1),
   }),
   /** Per window: minus the spending above `budget` per second (team). */

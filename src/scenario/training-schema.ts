@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { nonNegativeNumber, positiveInt, positiveNumber } from './fields.js';
+import { HEURISTIC_NAMES } from '../env/routing/registry.js';
+import { fraction, nonNegativeNumber, positiveInt, positiveNumber } from './fields.js';
 
 /** Figures a run can be judged by: the episode reward (higher is better) or a serving figure (lower is better). */
 export const VALIDATION_METRICS = ['reward', 'e2eP99', 'e2eMean', 'ttftP99'] as const;
@@ -25,6 +26,23 @@ export const trainingSchema = z.strictObject({
     .optional(),
   /** Write checkpoints/latest every this many updates (and at the end). */
   checkpointEvery: positiveInt.default(10),
+  /**
+   * Start PPO from a heuristic instead of random actors: before the first
+   * update, `mappo train` records `episodes` episodes of the heuristic, clones
+   * the scenario's actors from them and trains from the clone, as `mappo demo`,
+   * `mappo bc` and `train --warm-start` do by hand (everything lands in the run
+   * directory's warm-start/ folder). `--warm-start RUN` takes precedence.
+   */
+  warmStart: z
+    .strictObject({
+      heuristic: z.enum(HEURISTIC_NAMES, { error: `one of ${HEURISTIC_NAMES.join(', ')}` }),
+      episodes: positiveInt.default(10),
+      /** Passes over the demonstrations. */
+      epochs: positiveInt.default(40),
+      /** Share of each cloning target spread over all allowed actions (see mappo bc --label-smoothing). */
+      labelSmoothing: fraction.refine((x) => x < 1, { error: 'a number in [0, 1)' }).default(0.4),
+    })
+    .optional(),
 });
 
 export type TrainingSpec = z.infer<typeof trainingSchema>;

@@ -19,6 +19,7 @@ import { pack, unpack } from '../storage/msgpack.js';
 import { TensorBoardWriter } from '../telemetry/tensorboard-writer.js';
 import { isTrainerState, readCheckpoint, writeCheckpoint, type RunProgress } from './checkpoint.js';
 import { CheckpointStore, type CheckpointLink } from './checkpoint-store.js';
+import { cloneHeuristic } from './heuristic-warm-start.js';
 import { openTrainedRun } from './load-run.js';
 import { writeTrainingPlots, type MetricsRecord } from './training-plots.js';
 import { validate, type ValidationResult } from './validation.js';
@@ -32,6 +33,8 @@ export interface TrainRunOptions {
   backend: BackendName;
   /** Called after every update, for a progress display. */
   onUpdate?: (record: MetricsRecord, total: number) => void;
+  /** Called with what happens before the first update (a warm start's cloning), for a progress display. */
+  onProgress?: (line: string) => void;
   /** Polled between updates: true stops the run after a checkpoint (Ctrl-C). */
   shouldStop?: () => boolean;
   /** A rollout file to record every decision to (appended to; on resume, the file the run was recording to). */
@@ -68,17 +71,23 @@ export const WARM_START_ENTROPY_COEF = 0.02;
  * resumption: a run stopped and resumed ends where an uninterrupted one ends.
  */
 export async function runTraining(o: TrainRunOptions): Promise<TrainResult> {
-  const scenario = o.resume ? scenarioToResume(o) : o.warmStart === undefined ? o.scenario : withWarmStartDefaults(o.scenario);
+  const warmStarting = o.warmStart !== undefined || o.scenario.training.warmStart !== undefined;
+  const scenario = o.resume ? scenarioToResume(o) : warmStarting ? withWarmStartDefaults(o.scenario) : o.scenario;
   const env = new ClusterEnv(scenario);
   if (env.agents.length === 0) {
     throw new InputError(`scenario "${scenario.name}" has no learned agents: set agents.scheduler.policy (or agents.replica or agents.autoscaler) to "learned"`);
   }
   const envSpec: EnvSpec = { kind: 'cluster', scenario };
   const store = new CheckpointStore(join(o.runDir, 'checkpoints'));
-  const log = (line: string): void => appendFileSync(join(o.runDir, 'train.log'), `${new Date().toISOString()} ${line}\n`);
+  const stamped = (line: string): string => `${new Date().toISOString()} ${line}\n`;
+  const log = (line: string): void => appendFileSync(join(o.runDir, 'train.log'), stamped(line));
   const saved = o.resume ? resumePoint(o.runDir, store) : null;
-  const warmStart = o.resume ? keptStartingActors(o.runDir) : startingActors(o.warmStart, env, scenario);
+  if (!o.resume) refuseExistingRun(o.runDir);
+  // What the warm-start recipe reports before the run directory (and its log) exists, stamped when it happened.
+  const early: string[] = [];
+  const warmStart = o.resume ? keptStartingActors(o.runDir) : await startingActors(o.warmStart, env, scenario, { log: (line) => early.push(stamped(line)), progress: o.onProgress });
   if (!o.resume) createRunDirectory(o.runDir, scenario, warmStart);
+  if (early.length > 0) appendFileSync(join(o.runDir, 'train.log'), early.join(''));
   let recorder: RolloutWriter | null = null;
   const trainer = await Trainer.start({
     env: envSpec,
@@ -203,12 +212,27 @@ interface StartingActors {
   actors: NamedWeights[];
 }
 
-/** The actors of the run a warm start begins from, checked against this scenario's actors before anything is written. */
-function startingActors(from: string | undefined, env: ClusterEnv, scenario: Scenario): StartingActors | null {
-  if (from === undefined) return null;
-  const source = openTrainedRun(from);
-  const start = { from, actors: source.networks.exportActors() };
-  source.networks.dispose();
+/**
+ * The actors a warm start begins from: a run's (`--warm-start`), or a clone of
+ * the heuristic the scenario's `training.warmStart` names; checked against
+ * this scenario's actors before anything is written.
+ */
+async function startingActors(
+  from: string | undefined,
+  env: ClusterEnv,
+  scenario: Scenario,
+  report: Parameters<typeof cloneHeuristic>[1],
+): Promise<StartingActors | null> {
+  const recipe = scenario.training.warmStart;
+  if (from === undefined && recipe === undefined) return null;
+  let start: StartingActors;
+  if (from !== undefined) {
+    const source = openTrainedRun(from);
+    start = { from, actors: source.networks.exportActors() };
+    source.networks.dispose();
+  } else {
+    start = { from: `a clone of ${recipe?.heuristic} (training.warmStart)`, actors: await cloneHeuristic(scenario, report) };
+  }
   const probe = new NetworkMap(env.agents, env.stateSize, scenario.agents.networks, Rng.fromSeed(0));
   try {
     probe.importActors(start.actors);
@@ -279,12 +303,17 @@ function scenarioToResume(o: TrainRunOptions): Scenario {
   return saved;
 }
 
+/** A new run may not start where one already is. */
+function refuseExistingRun(runDir: string): void {
+  if (existsSync(join(runDir, SCENARIO_FILE))) {
+    throw new InputError(`${runDir} already holds a run; continue it with --resume, or choose another --out`);
+  }
+}
+
 /** Creates a new run's directory with the scenario as run (and the actors a warm start begins from). */
 function createRunDirectory(runDir: string, scenario: Scenario, warmStart: StartingActors | null): void {
   const scenarioPath = join(runDir, SCENARIO_FILE);
-  if (existsSync(scenarioPath)) {
-    throw new InputError(`${runDir} already holds a run; continue it with --resume, or choose another --out`);
-  }
+  refuseExistingRun(runDir);
   mkdirSync(runDir, { recursive: true });
   if (warmStart !== null) writeFileAtomic(join(runDir, WARM_START_FILE), pack(warmStart));
   writeFileAtomic(scenarioPath, `${JSON.stringify(scenario, null, 2)}\n`);

@@ -54,11 +54,11 @@ describe('bad input gets one clear sentence and a non-zero exit', () => {
   it('unknown scheduler in the scenario', () =>
     expectOneSentence(
       ['simulate', scenarioWith('bad-policy', (s) => (s.agents.scheduler.policy = 'smart'))],
-      /agents\.scheduler\.policy must be one of learned, random, round-robin, lor, jsq, p2c, or a list of them \(one per front-end\), got "smart"/,
+      /agents\.scheduler\.policy must be one of learned, random, round-robin, lor, jsq, p2c, sed, least-work, size-interval, or a list of them \(one per front-end\), got "smart"/,
     ));
 
   it('unknown scheduler on the command line', () =>
-    expectOneSentence(['simulate', 'scenarios/default.json', '--scheduler', 'smart'], /argument 'smart' is invalid.*random, round-robin, lor, jsq, p2c/));
+    expectOneSentence(['simulate', 'scenarios/default.json', '--scheduler', 'smart'], /argument 'smart' is invalid.*random, round-robin, lor, jsq, p2c, sed, least-work, size-interval/));
 
   it('unknown field (a typo)', () =>
     expectOneSentence(['simulate', scenarioWith('typo', (s) => (s.horizn = 3))], /unknown field horizn/));

@@ -45,7 +45,7 @@ describe('ClusterEnv contract', () => {
   it('exposes only learned agents, with fixed observation, action and state sizes', () => {
     const env = new ClusterEnv(produce(base, (s) => void (s.agents.replica.policy = 'learned')));
     expect(env.agents.map((a) => a.id)).toEqual(['scheduler/0', 'replica/r0', 'replica/r1', 'replica/r2', 'replica/r3']);
-    expect(env.agents[0]).toMatchObject({ role: 'scheduler', obsSize: 4 * 9 + 2, actionCount: 4 });
+    expect(env.agents[0]).toMatchObject({ role: 'scheduler', obsSize: 4 * 10 + 2, actionCount: 4 });
     expect(env.agents[1]).toMatchObject({ role: 'replica', obsSize: 8, actionCount: 4 });
     const out = env.reset(1);
     for (const d of out.decisions) {

@@ -123,6 +123,15 @@ describe('net present value', () => {
     ]);
   });
 
+  it('with a time-per-output-token target, a request is also late when its tokens came too slowly', () => {
+    // slo 2 s: all three are within it. TPOT after the first token: A (0.2 - 0.1) / 2 = 0.05,
+    // B has one token (0), C (1.5 - 0.6) / 4 = 0.225. A target of 0.1 s makes only C late.
+    const tpot = { ...npv, slo: 2, tpot: 0.1 };
+    expect(amounts([tpot])).toEqual([Number(Math.exp(-0.02).toFixed(6)), Number(Math.exp(-0.06).toFixed(6)), Number((-2 * Math.exp(-0.1)).toFixed(6))]);
+    // Both targets hold at once: with slo 0.5 as well, B (e2e 0.6) is late too.
+    expect(amounts([{ ...tpot, slo: 0.5 }])).toEqual([Number(Math.exp(-0.02).toFixed(6)), Number((-2 * Math.exp(-0.06)).toFixed(6)), Number((-2 * Math.exp(-0.1)).toFixed(6))]);
+  });
+
   it('charges the team for replicas no learned decision launched', () => {
     const { payments } = runTerms([npv], { costs: [1, 0] });
     expect(payments.map((p) => [p.time, p.to.kind, p.amount])).toEqual([

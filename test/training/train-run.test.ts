@@ -164,7 +164,15 @@ describe('train, eval and compare on the command line', () => {
     const { code, stdout } = await runCli(['compare', 'scenarios/single-agent-ppo.json', '--checkpoint', runDir, '--seeds', '2', '--requests', '200', '--backend', 'cpu', '--json']);
     expect(code).toBe(0);
     const c = JSON.parse(stdout);
-    expect(c.summary.map((s: { policy: string }) => s.policy)).toEqual(['mappo', 'random', 'round-robin', 'lor', 'jsq', 'p2c']);
+    expect(c.summary.map((s: { policy: string }) => s.policy)).toEqual(['mappo', 'random', 'round-robin', 'lor', 'jsq', 'p2c', 'sed', 'least-work', 'size-interval']);
+    // The learned row is judged against the heuristic with the lowest p99, as ratios of the summary's means.
+    const row = (p: string): { e2eP99: { mean: number }; e2eMean: { mean: number }; throughputRps: { mean: number } } => c.summary.find((s: { policy: string }) => s.policy === p);
+    const best = row(c.bestHeuristic);
+    for (const s of c.summary) if (s.kind === 'heuristic') expect(s.e2eP99.mean).toBeGreaterThanOrEqual(best.e2eP99.mean);
+    expect(c.learnedVsBest.heuristic).toBe(c.bestHeuristic);
+    expect(c.learnedVsBest.e2eP99Ratio).toBeCloseTo(row('mappo').e2eP99.mean / best.e2eP99.mean, 12);
+    expect(c.learnedVsBest.e2eMeanRatio).toBeCloseTo(row('mappo').e2eMean.mean / best.e2eMean.mean, 12);
+    expect(c.learnedVsBest.throughputRatio).toBeCloseTo(row('mappo').throughputRps.mean / best.throughputRps.mean, 12);
     // Same seeds, same workload: every policy saw the same 200 requests.
     for (const row of c.rows) expect(row.requests.arrived).toBe(200);
   });
@@ -182,6 +190,6 @@ describe('train, eval and compare on the command line', () => {
     await expectError(['train', 'scenarios/queueing-mm1.json', '--out', join(base, 'no-agents')], /has no learned agents/);
     await expectError(['train', 'scenarios/single-agent-ppo.json', '--updates', '0'], /--updates <n>.*'0' is invalid/);
     await expectError(['train', 'scenarios/single-agent-ppo.json', '--backend', 'tensorflow', '--out', join(base, 'tf')], /needs @tensorflow\/tfjs-node-gpu/);
-    await expectError(['compare', 'scenarios/default.json', '--checkpoint', runDir, '--backend', 'cpu'], /the checkpoint was trained with agents scheduler\/0 \(29 inputs/);
+    await expectError(['compare', 'scenarios/default.json', '--checkpoint', runDir, '--backend', 'cpu'], /the checkpoint was trained with agents scheduler\/0 \(32 inputs/);
   });
 });

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { BACKENDS, useBackend, type BackendName } from '../../agents/backend.js';
-import { comparePolicies, seedRange, type Comparison, type PolicySummary } from '../../evaluation/compare-policies.js';
+import { comparePolicies, seedRange, type Comparison, type LearnedVsBest, type PolicySummary } from '../../evaluation/compare-policies.js';
+import { REFERENCE_NAMES, REFERENCE_NOTES, type ReferenceName } from '../../evaluation/references.js';
 import { openTrainedRun } from '../../training/load-run.js';
 import type { MeanCi } from '../../evaluation/confidence-interval.js';
 import { loadScenario } from '../../scenario/load.js';
@@ -14,6 +15,7 @@ interface CompareFlags extends RunFlags {
   seeds: number;
   checkpoint?: string;
   greedy?: boolean;
+  references?: boolean;
   backend: BackendName;
   json?: boolean;
 }
@@ -26,6 +28,7 @@ export function compareCommand(io: CliIo): Command {
       .option('--seeds <n>', 'number of seeds (consecutive, from --seed or the scenario seed)', integerAtLeast(1), 5)
       .option('--checkpoint <run-dir>', "add the trained policy of a run directory (its best checkpoint) as row 'mappo'")
       .option('--greedy', 'the trained policy takes its most probable action instead of sampling')
+      .option('--references', `add rows no deployable scheduler can reach: ${REFERENCE_NAMES.map((r) => `${r} (${REFERENCE_NOTES[r]})`).join('; ')}`)
       .addOption(new Option('--backend <name>', 'tensor backend for the trained policy').choices(BACKENDS).default('wasm'))
       .option('--json', 'print one JSON document (CLI.md) instead of tables'),
   ).action(async (file: string, flags: CompareFlags) => {
@@ -37,27 +40,32 @@ export function compareCommand(io: CliIo): Command {
       learned = { agents: run.scenario.agents, networks: run.networks, greedy: flags.greedy ?? run.scenario.training.validation.greedy };
     }
     const progress = new Progress(io);
-    const comparison = comparePolicies(scenario, seedRange(scenario.seed, flags.seeds), learned, (policy, seed, done, total) =>
-      progress.update(`compare: ${policy} on seed ${seed} (${done + 1}/${total})`),
-    );
+    const comparison = comparePolicies(scenario, seedRange(scenario.seed, flags.seeds), learned, {
+      references: flags.references,
+      onRun: (policy, seed, done, total) => progress.update(`compare: ${policy} on seed ${seed} (${done + 1}/${total})`),
+    });
     progress.done();
     learned?.networks.dispose();
     io.stdout(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison));
   });
 }
 
-export function formatComparison(c: Comparison): string {
+/** The tables of any set of policy rows; a comparison with heuristics also names the best one and the learned policy's ratios to it. */
+export function formatComparison(c: Pick<Comparison, 'scenario' | 'seeds' | 'summary'> & Partial<Pick<Comparison, 'bestHeuristic' | 'learnedVsBest'>>): string {
   const ci = (m: MeanCi): string => withCi(m.mean, m.ci95);
+  // References are marked, so nobody reads them as a scheduler one could deploy.
+  const name = (s: PolicySummary): string => (s.kind === 'reference' ? `${s.policy} *` : s.policy);
   const latency = (title: string, pick: (s: PolicySummary) => [MeanCi, MeanCi, MeanCi, MeanCi]): string =>
     table(
       [title, 'mean', 'p50', 'p95', 'p99'],
-      c.summary.map((s) => [s.policy, ...pick(s).map(ci)]),
+      c.summary.map((s) => [name(s), ...pick(s).map(ci)]),
     );
+  const references = c.summary.filter((s) => s.kind === 'reference');
   return [
     `${c.scenario} · ${c.seeds.length} seed${c.seeds.length > 1 ? 's' : ''} (${c.seeds.join(', ')}) · mean across seeds ± 95% confidence interval\n\n`,
     table(
       ['throughput', 'requests/s'],
-      c.summary.map((s) => [s.policy, withCi(s.throughputRps.mean, s.throughputRps.ci95, (x) => fixed(x))]),
+      c.summary.map((s) => [name(s), withCi(s.throughputRps.mean, s.throughputRps.ci95, (x) => fixed(x))]),
     ),
     '\n',
     latency('e2e latency (s)', (s) => [s.e2eMean, s.e2eP50, s.e2eP95, s.e2eP99]),
@@ -65,5 +73,22 @@ export function formatComparison(c: Comparison): string {
     latency('TTFT (s)', (s) => [s.ttftMean, s.ttftP50, s.ttftP95, s.ttftP99]),
     '\n',
     latency('TBT (s)', (s) => [s.tbtMean, s.tbtP50, s.tbtP95, s.tbtP99]),
+    references.length > 0 ? `\n* not deployable, for reference: ${references.map((s) => `${s.policy}, ${REFERENCE_NOTES[s.policy as ReferenceName]}`).join('; ')}\n` : '',
+    c.bestHeuristic === undefined ? '' : verdict(c.summary, c.bestHeuristic, c.learnedVsBest ?? null),
   ].join('');
+}
+
+/** The best heuristic by p99 end-to-end latency, and the learned policy against it. */
+function verdict(summary: readonly PolicySummary[], best: string, learned: LearnedVsBest | null): string {
+  const b = summary.find((s) => s.policy === best) as PolicySummary;
+  const lines = [`\nbest heuristic by p99 end-to-end latency: ${best} (${fixed(b.e2eP99.mean, 2)} s)\n`];
+  if (learned !== null) {
+    const l = summary.find((s) => s.kind === 'learned') as PolicySummary;
+    lines.push(
+      `${l.policy} against ${best}: p99 e2e ${fixed(learned.e2eP99Ratio, 3)}x (${fixed(l.e2eP99.mean, 2)} s), ` +
+        `mean e2e ${fixed(learned.e2eMeanRatio, 3)}x (${fixed(l.e2eMean.mean, 2)} s against ${fixed(b.e2eMean.mean, 2)} s), ` +
+        `throughput ${fixed(learned.throughputRatio, 3)}x (${fixed(l.throughputRps.mean, 2)} against ${fixed(b.throughputRps.mean, 2)} requests/s)\n`,
+    );
+  }
+  return lines.join('');
 }

@@ -1,24 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ClusterEnv } from '../../env/cluster-env.js';
 import { HEURISTIC_NAMES, type HeuristicName } from '../../env/routing/registry.js';
 import { seedRange, summarize } from '../../evaluation/compare-policies.js';
-import { playHeuristics, withSchedulersPosed } from '../../evaluation/heuristic-episodes.js';
-import { EpisodeRecorder } from '../../recording/episode-recorder.js';
-import { RolloutWriter, runHeader } from '../../recording/rollout-writer.js';
+import { DEMO_SEED_BASE, recordDemonstrations } from '../../evaluation/heuristic-episodes.js';
 import { loadScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
 import { addRunFlags, integerAtLeast, runOverrides, type RunFlags } from '../flags.js';
 import type { CliIo } from '../io.js';
 import { formatComparison } from './compare.js';
 import { thousands } from '../table.js';
-
-/**
- * Demonstrations take seeds from 2,000,000 up unless told otherwise, apart from
- * the seeds evaluation (the scenario's seed up), validation (1,000,000 up) and
- * training (2^32 up) use, so a policy cloned from them is never judged on
- * episodes it imitated.
- */
-export const DEMO_SEED_BASE = 2_000_000;
 
 interface DemoFlags extends RunFlags {
   policy: HeuristicName[];
@@ -41,21 +30,7 @@ export function demoCommand(io: CliIo): Command {
     .action((file: string, flags: DemoFlags) => {
       const scenario = applyOverrides(loadScenario(file), { ...runOverrides(flags), seed: undefined });
       const seeds = seedRange(flags.seed ?? DEMO_SEED_BASE, flags.episodes);
-      const posed = withSchedulersPosed(scenario);
-      const writer = RolloutWriter.open(flags.out, runHeader('demo', { kind: 'cluster', scenario: posed }, new ClusterEnv(posed), seeds[0], flags.policy.join('+')));
-      let decisions = 0;
-      let reports;
-      try {
-        const recorder = new EpisodeRecorder({
-          append: (r) => {
-            if (r.type === 'decision') decisions++;
-            writer.append(r);
-          },
-        });
-        reports = playHeuristics(scenario, flags.policy, seeds, recorder);
-      } finally {
-        writer.close();
-      }
+      const { reports, decisions } = recordDemonstrations(scenario, flags.policy, seeds, flags.out);
       const result = { file: flags.out, scenario: scenario.name, policies: flags.policy, seeds, decisions, rows: reports, summary: summarize(reports) };
       if (flags.json) {
         io.stdout(`${JSON.stringify(result, null, 2)}\n`);

@@ -60,6 +60,7 @@ export function trainCommand(io: CliIo): Command {
         threads: flags.threads,
         backend: flags.backend,
         onUpdate: (m, total) => progress.update(progressLine(m, total)),
+        onProgress: (line) => progress.update(line),
         shouldStop: () => stop,
         record: flags.record,
         warmStart: flags.warmStart,

@@ -7,6 +7,7 @@ import { prefillFirst } from './batching/prefill-first.js';
 import { FifoReplica } from './fifo-replica.js';
 import { LlmReplica } from './llm-replica.js';
 import type { Replica } from './replica.js';
+import { pricingOf } from './work-pricing.js';
 
 const BATCH_POLICIES = { vllm: prefillFirst, sarathi: chunkedPrefill };
 
@@ -16,7 +17,7 @@ export function buildReplicas(spec: ClusterSpec, loop: EventLoop, rng: Rng): Rep
     const type = spec.replicaTypes[name];
     return type.model === 'llm'
       ? new LlmReplica(index, name, loop, type, BATCH_POLICIES[type.batching.kind])
-      : new FifoReplica(index, name, loop, serviceTime(type.serviceTime), rng.derive(`service/${index}`));
+      : new FifoReplica(index, name, loop, serviceTime(type.serviceTime), rng.derive(`service/${index}`), pricingOf(type));
   });
 }
 

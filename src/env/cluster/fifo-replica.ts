@@ -6,6 +6,7 @@ import type { Rng } from '../rng.js';
 import type { Replica } from './replica.js';
 import { ReplicaStats } from './replica-stats.js';
 import type { Request } from './request.js';
+import type { WorkPricing } from './work-pricing.js';
 
 /**
  * A single server with a FIFO queue: each request holds the server for one draw
@@ -26,6 +27,7 @@ export class FifoReplica implements Replica {
     private readonly loop: EventLoop,
     private readonly serviceTime: Sampler,
     private readonly rng: Rng,
+    readonly pricing: WorkPricing,
   ) {
     this.id = `r${index}`;
   }
@@ -39,6 +41,10 @@ export class FifoReplica implements Replica {
   }
 
   readonly kvUsage = 0;
+
+  forEachOutstanding(visit: (request: Request) => void): void {
+    for (let i = 0; i < this.queue.length; i++) visit(this.queue.at(i) as Request);
+  }
 
   enqueue(request: Request): void {
     this.queue.pushBack(request);

@@ -8,6 +8,7 @@ import type { BudgetDecider } from './budget-decider.js';
 import type { Replica } from './replica.js';
 import { ReplicaStats } from './replica-stats.js';
 import type { Request } from './request.js';
+import { pricingOf, type WorkPricing } from './work-pricing.js';
 
 /** Admission keeps this fraction of KV blocks free, so a fresh admission does not force a preemption at once. */
 const KV_WATERMARK = 0.01;
@@ -25,6 +26,7 @@ const KV_WATERMARK = 0.01;
 export class LlmReplica implements Replica {
   readonly id: string;
   readonly stats = new ReplicaStats();
+  readonly pricing: WorkPricing;
   accepting = true;
   outstandingTokens = 0;
 
@@ -68,6 +70,7 @@ export class LlmReplica implements Replica {
     private readonly policy: BatchPolicy,
   ) {
     this.id = `r${index}`;
+    this.pricing = pricingOf(spec);
     this.blockSize = spec.kvCache.blockSize;
     this.totalBlocks = spec.kvCache.blocks;
     this.freeBlocks = this.totalBlocks;
@@ -95,6 +98,11 @@ export class LlmReplica implements Replica {
   /** Arrival time of the longest-waiting queued request, or NaN. */
   get oldestWaitingArrival(): number {
     return this.waiting.at(0)?.arrivalTime ?? NaN;
+  }
+
+  forEachOutstanding(visit: (request: Request) => void): void {
+    for (let i = 0; i < this.waiting.length; i++) visit(this.waiting.at(i) as Request);
+    for (let i = 0; i < this.running.length; i++) visit(this.running[i]);
   }
 
   blocksFor(tokens: number): number {

@@ -1,5 +1,7 @@
 import type { Request } from '../cluster/request.js';
 import type { Replica } from '../cluster/replica.js';
+import type { Rng } from '../rng.js';
+import type { WorkloadMeans } from '../workload/workload-means.js';
 
 /**
  * A global scheduler's routing rule: which replica serves an arriving request.
@@ -13,6 +15,13 @@ export interface Router {
 }
 
 export const DEFERRED = -1;
+
+/** What a heuristic router is built with: its own random stream, and what the operator knows of the traffic. */
+export interface RouterContext {
+  readonly rng: Rng;
+  /** Mean prompt and output lengths: routers know a request's prompt, never its output length in advance. */
+  readonly workload: WorkloadMeans;
+}
 
 /**
  * Index of the accepting replica minimizing `load`, scanning from a rotating

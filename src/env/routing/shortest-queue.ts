@@ -1,9 +1,15 @@
 import type { Replica } from '../cluster/replica.js';
-import { argminFrom, type Router } from './router.js';
+import { expectedRemainingOutput, OutstandingWork } from './outstanding-work.js';
+import { argminFrom, type Router, type RouterContext } from './router.js';
 
-const outstandingTokens = (r: Replica): number => r.outstandingTokens;
-
-/** JSQ by work: the replica with the fewest prefill and decode tokens still to process. */
-export function shortestQueueRouter(): Router {
-  return { route: (request, replicas) => argminFrom(replicas, request.id, outstandingTokens) };
+/**
+ * JSQ by tokens: the replica with the fewest prompt tokens still to prefill and
+ * output tokens still to generate. Output lengths are not known in advance, so
+ * each request counts the workload's mean output length less what it has
+ * generated (see outstanding-work.ts).
+ */
+export function shortestQueueRouter(ctx: RouterContext): Router {
+  const work = new OutstandingWork(expectedRemainingOutput(ctx.workload.outputTokens));
+  const tokens = (r: Replica): number => work.measure(r).tokens;
+  return { route: (request, replicas) => argminFrom(replicas, request.id, tokens) };
 }

@@ -1,0 +1,44 @@
+import type { ReplicaTypeSpec, ServiceTimeSpec } from '../../scenario/cluster-schema.js';
+
+/**
+ * What work costs on a replica type, in seconds of that replica's time, from
+ * the type's own constants: what speed-aware routers (sed, least-work) price
+ * load with. Continuous batching makes the true cost of a token depend on the
+ * batch it runs in; these prices take a typical batch, the same one the
+ * observations' speeds use (32 decoding sequences with 1,000 tokens of context).
+ */
+export interface WorkPricing {
+  /** Seconds per prompt token prefilled (its share of a prefill iteration, KV writes included). */
+  readonly prefillToken: number;
+  /** Seconds per output token decoded: a typical decode step's time shared by its sequences. */
+  readonly decodeToken: number;
+  /** Seconds per request whatever its size: a FIFO server's mean service time (0 for LLM replicas). */
+  readonly request: number;
+}
+
+/** The typical decode step prices assume: sequences in the batch and tokens of context each. */
+export const TYPICAL_BATCH = 32;
+export const TYPICAL_CONTEXT = 1000;
+/** Prompt tokens a typical prefill iteration carries, over which its overhead is shared. */
+const TYPICAL_PREFILL = 1000;
+
+/** A replica type's prices: an LLM replica's from its iteration-time constants, a FIFO server's from its mean service time. */
+export function pricingOf(type: ReplicaTypeSpec): WorkPricing {
+  if (type.model === 'fifo') return { prefillToken: 0, decodeToken: 0, request: meanServiceSeconds(type.serviceTime) };
+  const t = type.iterationTime;
+  return {
+    prefillToken: t.perPrefillToken + t.perKvToken + t.overhead / TYPICAL_PREFILL,
+    decodeToken: (t.overhead + TYPICAL_BATCH * t.perDecodeSeq + TYPICAL_BATCH * TYPICAL_CONTEXT * t.perKvToken) / TYPICAL_BATCH,
+    request: 0,
+  };
+}
+
+/** The mean of a service-time distribution. */
+export function meanServiceSeconds(s: ServiceTimeSpec): number {
+  return s.kind === 'deterministic' ? s.value : s.kind === 'uniform' ? (s.min + s.max) / 2 : s.mean;
+}
+
+/** Seconds `p` charges for `prefillTokens` to prefill, `decodeTokens` to generate, over `requests` requests. */
+export function priceWork(p: WorkPricing, prefillTokens: number, decodeTokens: number, requests: number): number {
+  return p.prefillToken * prefillTokens + p.decodeToken * decodeTokens + p.request * requests;
+}
