@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { produce } from 'immer';
 import { InputError } from '../errors.js';
 import { revalidate } from '../scenario/load.js';
+import { RESERVED_NAMES } from '../scenario/reserved-names.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { pathText, type PathStep, type VaryAxis, type VaryValue } from './vary.js';
 
@@ -65,8 +66,10 @@ function resolvePath(base: Scenario, axis: VaryAxis): PathStep[] {
       out.push(index);
       at = at[index];
     } else if (typeof at === 'object' && at !== null) {
-      out.push(String(step));
-      at = (at as Record<string, unknown>)[String(step)];
+      const key = String(step);
+      out.push(key);
+      // Own fields only: an inherited name (toString) is not in the scenario, so it is created and the schema judges it.
+      at = Object.hasOwn(at, key) ? (at as Record<string, unknown>)[key] : undefined;
     } else {
       throw new InputError(`--vary ${axis.label}: ${pathText(out)} is ${JSON.stringify(at)}, which has no field ${JSON.stringify(String(step))}`);
     }
@@ -88,10 +91,16 @@ function checkIndependent(axes: readonly VaryAxis[], paths: readonly PathStep[][
   });
 }
 
+/**
+ * Writes `value` at `path`, creating missing objects on the way. Steps are
+ * own fields only and never a reserved name (parsePath refuses those; this
+ * checks again, since writing through `__proto__` would change every object).
+ */
 function setAt(root: Record<string, unknown>, path: readonly PathStep[], value: unknown): void {
+  if (path.some((step) => typeof step === 'string' && RESERVED_NAMES.has(step))) throw new Error(`setAt: reserved name in path ${pathText(path)}`);
   let at = root as Record<PathStep, unknown>;
   for (const step of path.slice(0, -1)) {
-    if (at[step] === undefined) at[step] = {};
+    if (!Object.hasOwn(at, step) || at[step] === undefined) at[step] = {};
     at = at[step] as Record<PathStep, unknown>;
   }
   at[path[path.length - 1]] = value;

@@ -1,4 +1,6 @@
 import { InputError } from '../errors.js';
+import { checkJsonShape } from '../scenario/json-shape.js';
+import { RESERVED_LIST, RESERVED_NAMES } from '../scenario/reserved-names.js';
 
 /** One step into the scenario JSON: an object field or an array index. */
 export type PathStep = string | number;
@@ -35,28 +37,41 @@ export function parseVary(flag: string): VaryAxis {
   if (eq <= 0 || eq === flag.length - 1) throw new InputError(`--vary expects PATH=V1,V2,... (e.g. learner.gamma=0.5,0.9), got ${JSON.stringify(flag)}`);
   const label = flag.slice(0, eq).trim();
   const texts = splitTopLevel(flag.slice(eq + 1), flag);
-  const shorthand = SHORTHANDS[label];
+  // Own keys only, so `toString` or `constructor` is a path to check, not a shorthand found on Object.prototype.
+  const shorthand = Object.hasOwn(SHORTHANDS, label) ? SHORTHANDS[label] : undefined;
   const values: VaryValue[] = texts.map((text) => {
     if (shorthand === undefined) return { text, value: parseValue(text) };
-    const mapped = shorthand.values[text];
+    const mapped = Object.hasOwn(shorthand.values, text) ? shorthand.values[text] : undefined;
     if (mapped === undefined) throw new InputError(`--vary ${label}: expected ${Object.keys(shorthand.values).join(' or ')}, got ${JSON.stringify(text)}`);
     return { text, value: mapped };
   });
+  const path = parsePath(shorthand?.path ?? label, flag);
+  // Values are walked by recursive code (cloning, the schema); refuse what would overflow it, as a scenario file's own nesting is.
+  for (const v of values) checkJsonShape(v.value, `--vary ${label}`, path);
   const seen = new Set<string>();
   for (const v of values) {
     const key = JSON.stringify(v.value);
     if (seen.has(key)) throw new InputError(`--vary ${label} lists the value ${v.text} twice`);
     seen.add(key);
   }
-  return { label, path: parsePath(shorthand?.path ?? label, flag), values };
+  return { label, path, values };
 }
 
-/** A path as written (`learner.gamma`, `reward.terms[0].weight` or `reward.terms.0.weight`) split into steps. */
+/**
+ * A path as written (`learner.gamma`, `reward.terms[0].weight` or
+ * `reward.terms.0.weight`) split into steps. The reserved names are refused
+ * here, once for every later walk: following `__proto__` or `constructor`
+ * leaves the scenario for Object.prototype, and writing there changes every
+ * object in the process.
+ */
 export function parsePath(text: string, flag: string): PathStep[] {
   const steps: PathStep[] = [];
   for (const part of text.split('.')) {
     const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
     if (m === null || (m[1] === '' && m[2] === '')) throw new InputError(`--vary ${JSON.stringify(flag)}: ${JSON.stringify(text)} is not a path like learner.gamma or reward.terms[0].weight`);
+    if (RESERVED_NAMES.has(m[1])) {
+      throw new InputError(`--vary ${JSON.stringify(flag)}: ${m[1]} is not a scenario field, and ${RESERVED_LIST} are reserved names no path may step through`);
+    }
     // A bare number is an index if it meets an array, else a field name; that is decided when the path is followed.
     if (m[1] !== '') steps.push(m[1]);
     for (const index of m[2].matchAll(/\[(\d+)\]/g)) steps.push(Number(index[1]));

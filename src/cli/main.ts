@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
-import { FailedResult, InputError } from '../errors.js';
+import { Command } from 'commander';
 import { packageVersion } from '../package-info.js';
 import { ablateCommand } from './commands/ablate.js';
 import { bcCommand } from './commands/bc.js';
@@ -12,7 +11,9 @@ import { evalCommand } from './commands/eval.js';
 import { replayCommand } from './commands/replay.js';
 import { simulateCommand } from './commands/simulate.js';
 import { trainCommand } from './commands/train.js';
+import { failureReport } from './failure-report.js';
 import { processIo, type CliIo } from './io.js';
+import { checkOutputPaths } from './output-paths.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('mappo')
@@ -20,30 +21,48 @@ export function buildProgram(io: CliIo): Command {
     .version(packageVersion())
     .showSuggestionAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => checkOutputPaths(command.name(), command.opts()));
   for (const command of [simulateCommand(io), trainCommand(io), evalCommand(io), compareCommand(io), demoCommand(io), bcCommand(io), replayCommand(io), ablateCommand(io)]) {
     program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;
 }
 
-/** Runs the command line and returns the exit code; user mistakes print one sentence, never a stack trace. */
+/**
+ * Runs the command line and returns the exit code. Nothing thrown escapes:
+ * user mistakes print one sentence, bugs one "internal error" line
+ * (failure-report.ts), and both exit 1.
+ */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   try {
     await buildProgram(io).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode; // commander has already printed its sentence
-    if (e instanceof FailedResult) return e.code;
-    if (e instanceof InputError) {
-      io.stderr(`error: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    const { code, text } = failureReport(e);
+    io.stderr(text);
+    return code;
   }
+}
+
+/**
+ * For errors thrown where `main` cannot catch them (a callback, a promise
+ * nobody awaits): the same report and exit 1. Put first in line, ahead of any
+ * handler a library added (tfjs-wasm's Emscripten runtime re-throws, which
+ * Node answers with exit code 7 and a raw stack).
+ */
+export function reportUncaughtErrors(io: CliIo = processIo): void {
+  const report = (e: unknown): void => {
+    const { code, text } = failureReport(e);
+    io.stderr(text);
+    process.exit(code === 0 ? 1 : code);
+  };
+  process.prependListener('uncaughtException', report);
+  process.prependListener('unhandledRejection', report);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
+  reportUncaughtErrors();
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,5 +1,5 @@
 import { produce } from 'immer';
-import { replicaTypeNames, type LlmReplicaSpec } from '../scenario/cluster-schema.js';
+import { replicaTypeNames, replicaTypeOf, type LlmReplicaSpec } from '../scenario/cluster-schema.js';
 import { schedulerPolicyOf, type Scenario } from '../scenario/scenario-schema.js';
 import type { DecisionRef } from '../reward/reward-term.js';
 import { DEFERRED_BUDGET } from './cluster/budget-decider.js';
@@ -112,7 +112,7 @@ export class ClusterEnv implements MultiAgentEnv {
     }
     if (scenario.agents.replica.policy === 'learned') {
       types.forEach((type, r) => {
-        if (scenario.cluster.replicaTypes[type].model !== 'llm') return;
+        if (replicaTypeOf(scenario.cluster, type).model !== 'llm') return;
         infos.push({ id: `replica/r${r}`, role: 'replica', subject: r, obsSize: REPLICA_OBSERVATION_SIZE, actionCount: this.budgets.length });
       });
     }

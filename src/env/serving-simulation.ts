@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { schedulerPolicyOf, type Scenario } from '../scenario/scenario-schema.js';
-import { replicaTypeNames } from '../scenario/cluster-schema.js';
+import { replicaTypeNames, replicaTypeOf } from '../scenario/cluster-schema.js';
 import { RewardSystem, type DecisionLookup, type PaymentSink } from '../reward/reward-system.js';
 import { ThresholdAutoscaler } from './autoscaling/threshold-autoscaler.js';
 import { buildReplicas } from './cluster/build-replicas.js';
@@ -59,7 +59,7 @@ export class ServingSimulation {
     this.capacity = new Capacity(
       this.loop,
       replicas,
-      replicaTypeNames(c).map((name) => c.replicaTypes[name].costPerSecond),
+      replicaTypeNames(c).map((name) => replicaTypeOf(c, name).costPerSecond),
       c.replicas.reduce((n, g) => n + g.count, 0),
       c.autoscaling?.startupDelay ?? 0,
       c.autoscaling?.minReplicas ?? 1,

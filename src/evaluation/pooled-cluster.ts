@@ -1,5 +1,5 @@
 import { produce } from 'immer';
-import { replicaTypeNames, type ReplicaTypeSpec } from '../scenario/cluster-schema.js';
+import { replicaTypeNames, replicaTypeOf, type ReplicaTypeSpec } from '../scenario/cluster-schema.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { meanServiceSeconds, priceWork, pricingOf } from '../env/cluster/work-pricing.js';
 import { InputError } from '../errors.js';
@@ -25,7 +25,7 @@ export function pooledScenario(scenario: Scenario): Scenario {
   if (cluster.autoscaling !== undefined) {
     throw new InputError(`the pooled-cluster reference needs a fixed cluster, and scenario "${scenario.name}" autoscales (cluster.autoscaling)`);
   }
-  const types = replicaTypeNames(cluster).map((name) => cluster.replicaTypes[name]);
+  const types = replicaTypeNames(cluster).map((name) => replicaTypeOf(cluster, name));
   const pooled = pool(types, scenario.name);
   return produce(scenario, (s) => {
     s.cluster.replicaTypes = { [POOLED_TYPE]: pooled } as typeof s.cluster.replicaTypes;

@@ -6,6 +6,7 @@ import type { RolloutBatch } from '../rollout/rollout-collector.js';
 import { RowKind } from '../rollout/trajectory-table.js';
 import type { LearnerSpec } from '../scenario/learner-schema.js';
 import { estimateAdvantages } from './gae.js';
+import { GradientAccumulator } from './gradient-accumulator.js';
 import { actorSlice, criticSlice, type TableTargets } from './minibatch.js';
 import { AdvantageNormalizer } from './policies/advantage-normalizer.js';
 import { EntropyControl } from './policies/entropy/entropy-control.js';
@@ -57,6 +58,8 @@ export class PpoLearner {
   readonly entropy: EntropyControl;
   readonly lr: LrSchedule;
   private readonly groups: OptimizerGroup[];
+  /** Sums minibatch gradients into one step per `gradientAccumulation` minibatches. */
+  private readonly accumulator: GradientAccumulator;
   /** Frozen copies of the actors as they were at the start, when a KL-to-reference term needs them. */
   private readonly references: (Actor | null)[];
 
@@ -87,6 +90,7 @@ export class PpoLearner {
           { baseLr: criticLr, networks: critics },
         ]
       : [{ baseLr: o.lr, networks: [...actors, ...critics] }];
+    this.accumulator = new GradientAccumulator([...actors, ...critics]);
     this.references = networks.actors.map(({ network }) => (needsReference(spec.klControl) ? frozenCopy(network) : null));
   }
 
@@ -120,20 +124,19 @@ export class PpoLearner {
     let steps = 0;
     let earlyStopped = false;
     let epochsDone = 0;
-    let accumulated: tf.NamedTensorMap | null = null;
     let pending = 0;
     const apply = (): void => {
-      if (accumulated === null) return;
-      gradNormSum += this.applyGradients(accumulated, pending);
-      steps++;
-      accumulated = null;
+      const grads = this.accumulator.take();
       pending = 0;
+      if (grads === null) return;
+      gradNormSum += this.applyGradients(grads);
+      steps++;
     };
     epochs: for (let epoch = 0; epoch < spec.epochs; epoch++) {
       const order = this.shuffled(units.count);
       for (let start = 0; start < order.length; start += perMinibatch) {
         const chosen = order.slice(start, start + perMinibatch);
-        const { grads, stats } = this.minibatchGradients(batch, targets, units, chosen, coefs);
+        const { grads, rows, stats } = this.minibatchGradients(batch, targets, units, chosen, coefs);
         const approxKl = stats[6] > 0 ? stats[3] / stats[6] : 0;
         if (this.kl.shouldStop(approxKl)) {
           tf.dispose(Object.values(grads));
@@ -142,7 +145,7 @@ export class PpoLearner {
         }
         for (let k = 0; k < sums.length; k++) sums[k] += stats[k];
         minibatches++;
-        accumulated = accumulated === null ? grads : addInto(accumulated, grads);
+        this.accumulator.add(grads, rows);
         pending++;
         if (pending === spec.gradientAccumulation) apply();
       }
@@ -187,6 +190,7 @@ export class PpoLearner {
   dispose(): void {
     for (const g of this.groups) for (const n of g.networks) n.adam.dispose();
     for (const r of this.references) r?.dispose();
+    this.accumulator.dispose();
   }
 
   /** Scaled rewards → GAE on de-normalized values → normalized value targets and prepared advantages. */
@@ -231,17 +235,23 @@ export class PpoLearner {
     return { targets, raw: { explainedVariance: explainedVariance(values, returns), ...meanStd(advantages), returnMean: mean(returns) } };
   }
 
-  /** Loss and gradients of one minibatch; the stats are row-weighted sums (see MinibatchLoss). */
+  /**
+   * Loss and gradients of one minibatch, with each network's rows in it (what
+   * its loss averaged over); the stats are row-weighted sums (see MinibatchLoss).
+   */
   private minibatchGradients(
     batch: RolloutBatch,
     targets: TableTargets[],
     units: TrainingUnits,
     chosen: number[],
     coefs: LossCoefficients,
-  ): { grads: tf.NamedTensorMap; stats: Float32Array } {
+  ): { grads: tf.NamedTensorMap; rows: Map<string, number>; stats: Float32Array } {
     const agentOf = (u: number): number => batch.tables[units.table[u]].agent[units.rows[u * units.length]];
     const byActor = groupBy(chosen, (u) => this.networks.actorOf[agentOf(u)]);
     const byCritic = groupBy(chosen, (u) => this.networks.criticOf[agentOf(u)]);
+    const rows = new Map<string, number>();
+    for (const [k, us] of byActor) rows.set(this.networks.actors[k].name, validRows(units, us));
+    for (const [k, us] of byCritic) rows.set(this.networks.critics[k].name, validRows(units, us));
     const column = this.networks.centralCritic ? 'state' : 'obs';
     const shape = (a: Float32Array, valid: Float32Array): Float32Array => this.advantageNormalizer.minibatch(a, valid);
     let stats: tf.Tensor1D | null = null;
@@ -267,24 +277,24 @@ export class PpoLearner {
     const kept = stats as unknown as tf.Tensor1D;
     const host = kept.dataSync() as Float32Array;
     kept.dispose();
-    return { grads, stats: host };
+    return { grads, rows, stats: host };
   }
 
   /**
-   * Averages accumulated gradients, clips each group's global norm, and steps
-   * every network that took part (with all of its variables, in order); returns
-   * the mean pre-clip norm over groups.
+   * Clips each group's global norm of the (accumulated) gradients and steps
+   * every network that took part (with all of its variables, in order);
+   * returns the mean pre-clip norm over groups.
    */
-  private applyGradients(grads: tf.NamedTensorMap, accumulatedCount: number): number {
+  private applyGradients(grads: tf.NamedTensorMap): number {
     let normSum = 0;
     for (const g of this.groups) {
       const present = g.networks.filter((n) => n.variables.some((v) => grads[v.name] !== undefined));
       const norm = tf.tidy(() => {
         const squares = present.flatMap((n) => n.variables.filter((v) => grads[v.name] !== undefined).map((v) => tf.sum(tf.square(grads[v.name]))));
-        return squares.length === 0 ? 0 : Math.sqrt(tf.addN(squares).dataSync()[0]) / accumulatedCount;
+        return squares.length === 0 ? 0 : Math.sqrt(tf.addN(squares).dataSync()[0]);
       });
       normSum += norm;
-      const scale = Math.min(1, this.spec.maxGradNorm / (norm + 1e-6)) / accumulatedCount;
+      const scale = Math.min(1, this.spec.maxGradNorm / (norm + 1e-6));
       for (const n of present) {
         const scaled = n.variables.map((v) => ({
           name: v.name,
@@ -298,15 +308,17 @@ export class PpoLearner {
     return normSum / this.groups.length;
   }
 
-  /** Every optimizer's state (Adam's step count and moments), per network, for a checkpoint. */
-  async optimizerState(): Promise<{ network: string; weights: { name: string; shape: number[]; values: Float32Array }[] }[]> {
+  /** Every optimizer's state (Adam's step count, moments and bias-correction powers), per network, for a checkpoint. */
+  async optimizerState(): Promise<{ network: string; weights: { name: string; shape: number[]; values: Float32Array }[]; accBeta?: [number, number] }[]> {
     const out = [];
     for (const g of this.groups) {
       for (const n of g.networks) {
         const weights = await n.adam.getWeights();
+        const acc = adamPowers(n.adam);
         out.push({
           network: n.name,
           weights: weights.map((w) => ({ name: w.name, shape: [...w.tensor.shape], values: Float32Array.from(w.tensor.dataSync()) })),
+          accBeta: [acc.accBeta1.dataSync()[0], acc.accBeta2.dataSync()[0]] as [number, number],
         });
         // The step count comes as a fresh tensor; the moments are the optimizer's own variables.
         for (const w of weights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
@@ -323,6 +335,15 @@ export class PpoLearner {
         const tensors = saved.weights.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape) }));
         await n.adam.setWeights(tensors); // copies them into its own variables
         tf.dispose(tensors.map((t) => t.tensor));
+        // setWeights recomputes beta^(t+1) with pow, which differs in the last bit from the float32 running product Adam kept; checkpoints from before accBeta was saved keep pow's value.
+        const accBeta = saved.accBeta;
+        if (accBeta !== undefined) {
+          const acc = adamPowers(n.adam);
+          tf.tidy(() => {
+            acc.accBeta1.assign(tf.scalar(accBeta[0]));
+            acc.accBeta2.assign(tf.scalar(accBeta[1]));
+          });
+        }
       }
     }
   }
@@ -354,6 +375,11 @@ export class PpoLearner {
   }
 }
 
+/** Adam's running bias-correction powers beta1^t and beta2^t: private in tfjs, but part of the exact state. */
+function adamPowers(adam: tf.AdamOptimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
+  return adam as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+}
+
 function frozenCopy(actor: Actor): Actor {
   // Its initial weights are overwritten at once, so any generator will do.
   const copy = new Actor(actor.obsSize, actor.actionCount, actor.spec, Rng.fromSeed(0));
@@ -361,15 +387,11 @@ function frozenCopy(actor: Actor): Actor {
   return copy;
 }
 
-/** Sums `more` into `into` (disposing both inputs' replaced tensors); gradient accumulation. */
-function addInto(into: tf.NamedTensorMap, more: tf.NamedTensorMap): tf.NamedTensorMap {
-  const out: tf.NamedTensorMap = {};
-  for (const name of Object.keys(into)) {
-    out[name] = more[name] === undefined ? into[name] : tf.add(into[name], more[name]);
-    if (more[name] !== undefined) into[name].dispose();
-  }
-  tf.dispose(Object.values(more));
-  return out;
+/** Rows (not padding) in the given training units: what a network's loss averages over. */
+function validRows(units: TrainingUnits, chosen: readonly number[]): number {
+  let n = 0;
+  for (const u of chosen) for (let k = 0; k < units.length; k++) if (units.rows[u * units.length + k] >= 0) n++;
+  return n;
 }
 
 function groupBy(units: number[], key: (u: number) => number): Map<number, number[]> {

@@ -1,4 +1,6 @@
-import type { RolloutFile } from './rollout-reader.js';
+import { recordsOf, type RolloutInput } from './rollout-reader.js';
+import type { RolloutHeader } from './rollout-records.js';
+import { RolloutStream } from './rollout-stream.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -10,46 +12,52 @@ export type ExportFormat = 'csv' | 'jsonl';
  *   the agent's id, and the observation and mask spread over columns obs_0...,
  *   mask_0... (as wide as the widest agent's; narrower agents leave the rest
  *   empty), for pandas, R or a spreadsheet.
+ * The columns depend on every run's header, so csv from a stream reads the
+ * file twice unless `headers` (every header of the file, in order) is given.
  */
-export function* exportRollout(file: RolloutFile, format: ExportFormat): Generator<string> {
+export function* exportRollout(input: RolloutInput, format: ExportFormat, headers?: readonly RolloutHeader[]): Generator<string> {
   if (format === 'jsonl') {
-    for (const run of file.runs) {
-      yield `${JSON.stringify(run.header, jsonValue)}\n`;
-      for (const r of run.records) yield `${JSON.stringify(r, jsonValue)}\n`;
-    }
+    for (const { record } of recordsOf(input)) yield `${JSON.stringify(record, jsonValue)}\n`;
     return;
   }
-  const agents = file.runs.flatMap((r) => r.header.agents);
-  const obsWidth = Math.max(0, ...agents.map((a) => a.obsSize));
-  const maskWidth = Math.max(0, ...agents.map((a) => a.actionCount));
+  const agents = (headers ?? headersOf(input)).flatMap((h) => h.agents);
+  const obsWidth = agents.reduce((w, a) => Math.max(w, a.obsSize), 0);
+  const maskWidth = agents.reduce((w, a) => Math.max(w, a.actionCount), 0);
   const columns = ['run', 'policy', 'env', 'episode_seed', 'decision', 'agent', 'time', 'action', 'log_prob', 'value', 'reward', 'elapsed', 'done'];
   yield `${[...columns, ...range(obsWidth).map((i) => `obs_${i}`), ...range(maskWidth).map((i) => `mask_${i}`)].join(',')}\n`;
-  for (const [k, run] of file.runs.entries()) {
-    const episode = new Map<number, { seed: number; policy: string }>();
-    for (const r of run.records) {
-      if (r.type === 'episode') episode.set(r.env, { seed: r.seed, policy: r.policy });
-      if (r.type !== 'decision') continue;
-      const e = episode.get(r.env);
-      const cells = [
-        k + 1,
-        e?.policy ?? run.header.policy,
-        r.env,
-        e?.seed ?? '',
-        r.id,
-        run.header.agents[r.agent].id,
-        r.time,
-        r.action,
-        num(r.logProb),
-        num(r.value),
-        r.reward,
-        r.elapsed,
-        r.done ? 1 : 0,
-      ];
-      const obs = range(obsWidth).map((i) => (i < r.obs.length ? r.obs[i] : ''));
-      const mask = range(maskWidth).map((i) => (i < r.mask.length ? r.mask[i] : ''));
-      yield `${[...cells, ...obs, ...mask].join(',')}\n`;
-    }
+  let episode = new Map<number, { seed: number; policy: string }>();
+  for (const { record: r, run, header } of recordsOf(input)) {
+    if (r.type === 'header') episode = new Map();
+    if (r.type === 'episode') episode.set(r.env, { seed: r.seed, policy: r.policy });
+    if (r.type !== 'decision') continue;
+    const e = episode.get(r.env);
+    const cells = [
+      run + 1,
+      e?.policy ?? header.policy,
+      r.env,
+      e?.seed ?? '',
+      r.id,
+      header.agents[r.agent].id,
+      r.time,
+      r.action,
+      num(r.logProb),
+      num(r.value),
+      r.reward,
+      r.elapsed,
+      r.done ? 1 : 0,
+    ];
+    const obs = range(obsWidth).map((i) => (i < r.obs.length ? r.obs[i] : ''));
+    const mask = range(maskWidth).map((i) => (i < r.mask.length ? r.mask[i] : ''));
+    yield `${[...cells, ...obs, ...mask].join(',')}\n`;
   }
+}
+
+/** Every run's header, in file order. */
+function headersOf(input: RolloutInput): RolloutHeader[] {
+  if (!(input instanceof RolloutStream)) return input.runs.map((r) => r.header);
+  const headers: RolloutHeader[] = [];
+  for (const { record } of input) if (record.type === 'header') headers.push(record);
+  return headers;
 }
 
 function range(n: number): number[] {

@@ -91,38 +91,72 @@ export class FrameBuffer {
   }
 }
 
-/** One frame found by `scanFrames`. */
+/**
+ * The largest payload a frame may claim. Records are a few hundred bytes (a
+ * header, with its scenario, a few kilobytes), so a larger length field is
+ * damage, and trusting it would make a reader allocate that much to check it.
+ */
+export const MAX_FRAME_PAYLOAD = 64 << 20;
+
+/** Bytes to walk frames over: a buffer in memory, or a file read a window at a time (FileBytes). */
+export interface ByteSource {
+  readonly size: number;
+  /** The `min(length, size - position)` bytes from `position`; the view is valid until the next call. */
+  bytesAt(position: number, length: number): Uint8Array;
+}
+
+/** A buffer as a ByteSource: views into it, no copies. */
+export function bytesOf(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, bytesAt: (position, length) => bytes.subarray(position, Math.min(bytes.length, position + length)) };
+}
+
+/** One frame found by `walkFrames`. */
 export type ScannedFrame =
+  /** `payload` is valid until the walk moves on (a FileBytes window is reused). */
   | { kind: 'frame'; offset: number; payload: Uint8Array }
   /** The bytes from `offset` on are the start of a frame that the file ends inside. */
   | { kind: 'cut'; offset: number }
   /** The bytes at `offset` are not a frame, or its checksum does not match. */
   | { kind: 'damaged'; offset: number; problem: string };
 
-/** Walks the frames of `bytes` in order; stops after the first cut or damaged one. */
-export function* scanFrames(bytes: Uint8Array): Generator<ScannedFrame> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** Walks the frames of `bytes` in order; stops after the first cut or damaged one. Payloads are views into `bytes`. */
+export function scanFrames(bytes: Uint8Array): Generator<ScannedFrame> {
+  return walkFrames(bytesOf(bytes));
+}
+
+/**
+ * Walks the frames of `source` in order; stops after the first cut or damaged
+ * one. Asks `source` for one frame header, then one payload, at a time, so a
+ * file source needs a window no larger than the largest frame.
+ */
+export function* walkFrames(source: ByteSource): Generator<ScannedFrame> {
   let at = 0;
-  while (at < bytes.length) {
-    const headerEnd = Math.min(bytes.length, at + FRAME_OVERHEAD);
+  while (at < source.size) {
+    const header = source.bytesAt(at, FRAME_OVERHEAD);
     // A cut inside the header still shows the marker bytes it has.
-    const markersOk = (i: number, value: number): boolean => at + i >= headerEnd || bytes[at + i] === value;
+    const markersOk = (i: number, value: number): boolean => i >= header.length || header[i] === value;
     if (!markersOk(0, FIXARRAY_2) || !markersOk(1, UINT32) || !markersOk(6, BIN32)) {
       yield { kind: 'damaged', offset: at, problem: 'not a record frame' };
       return;
     }
-    if (at + FRAME_OVERHEAD > bytes.length) {
+    if (header.length < FRAME_OVERHEAD) {
       yield { kind: 'cut', offset: at };
       return;
     }
-    const length = view.getUint32(at + 7);
+    const view = new DataView(header.buffer, header.byteOffset, FRAME_OVERHEAD);
+    const checksum = view.getUint32(2);
+    const length = view.getUint32(7);
+    if (length > MAX_FRAME_PAYLOAD) {
+      yield { kind: 'damaged', offset: at, problem: `its length field claims ${length} bytes, more than any record holds` };
+      return;
+    }
     const start = at + FRAME_OVERHEAD;
-    if (start + length > bytes.length) {
+    if (start + length > source.size) {
       yield { kind: 'cut', offset: at };
       return;
     }
-    const payload = bytes.subarray(start, start + length);
-    if (crc32c(payload) !== view.getUint32(at + 2)) {
+    const payload = source.bytesAt(start, length);
+    if (crc32c(payload) !== checksum) {
       yield { kind: 'damaged', offset: at, problem: 'its checksum does not match' };
       return;
     }

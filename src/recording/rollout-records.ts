@@ -93,14 +93,17 @@ export type RolloutRecord = RolloutHeader | EpisodeStartRecord | DecisionRecord 
  * something else) and keeps every reader's assumptions in one place.
  */
 export function recordProblem(r: unknown, header: RolloutHeader | null): string | null {
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'not a record';
-  const rec = r as Record<string, unknown>;
+  if (!isObject(r)) return 'not a record';
+  const rec = r;
   const num = (k: string): boolean => typeof rec[k] === 'number';
   const int = (k: string): boolean => Number.isInteger(rec[k]);
   if (rec.type === 'header') {
     if (rec.format !== ROLLOUT_FORMAT) return `a header of format ${String(rec.format)}, not ${ROLLOUT_FORMAT}`;
     if (!int('formatVersion')) return 'a header without a format version';
-    if (!Array.isArray(rec.agents) || typeof rec.env !== 'object' || rec.env === null || typeof rec.policy !== 'string') return 'a header without agents, env or policy';
+    if (!Array.isArray(rec.agents) || !isObject(rec.env) || typeof rec.policy !== 'string') return 'a header without agents, env or policy';
+    if (!rec.agents.every(agentShapeOk)) return 'a header whose agents are not {id, role, obsSize, actionCount}';
+    const env = rec.env;
+    if (typeof env.kind !== 'string' || (env.kind === 'cluster' && !(isObject(env.scenario) && typeof env.scenario.name === 'string'))) return 'a header whose env names no environment';
     return null;
   }
   if (header === null) return 'a record before any header';
@@ -114,15 +117,37 @@ export function recordProblem(r: unknown, header: RolloutHeader | null): string 
       const agent = header.agents[rec.agent as number];
       if (!(rec.obs instanceof Float32Array) || rec.obs.length !== agent.obsSize) return `a decision whose observation is not ${agent.obsSize} floats`;
       if (!(rec.mask instanceof Uint8Array) || rec.mask.length !== agent.actionCount) return `a decision whose mask is not ${agent.actionCount} bytes`;
+      // Readers count actions per agent by index.
+      if ((rec.action as number) < 0 || (rec.action as number) >= agent.actionCount) return `a decision whose action is not one of its ${agent.actionCount}`;
       if (!['time', 'logProb', 'value', 'reward', 'elapsed'].every(num) || typeof rec.done !== 'boolean') return 'a decision with a missing field';
       return null;
     }
     case 'credit':
       return agentOk() && int('decision') && num('reward') && typeof rec.final === 'boolean' ? null : 'a credit without agent, decision, reward or final';
-    case 'end':
+    case 'end': {
       if (rec.ended !== 'done' && rec.ended !== 'truncated') return 'an episode end that is neither done nor truncated';
-      return Array.isArray(rec.final) && typeof rec.summary === 'object' && rec.summary !== null ? null : 'an episode end without final rewards or summary';
+      const finalOk = Array.isArray(rec.final) && rec.final.every((f) => isObject(f) && Number.isInteger(f.agent) && typeof f.reward === 'number' && typeof f.elapsed === 'number');
+      const summaryOk = isObject(rec.summary) && Object.values(rec.summary).every((v) => typeof v === 'number');
+      return finalOk && summaryOk ? null : 'an episode end without final rewards or summary';
+    }
     default:
       return `a record of unknown type ${JSON.stringify(rec.type)}`;
   }
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x);
+}
+
+/** Readers index agents and size observations and masks by these fields. */
+function agentShapeOk(a: unknown): boolean {
+  return (
+    isObject(a) &&
+    typeof a.id === 'string' &&
+    typeof a.role === 'string' &&
+    Number.isSafeInteger(a.obsSize) &&
+    (a.obsSize as number) >= 0 &&
+    Number.isSafeInteger(a.actionCount) &&
+    (a.actionCount as number) >= 1
+  );
 }

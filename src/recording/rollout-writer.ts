@@ -4,8 +4,10 @@ import type { MultiAgentEnv } from '../env/multi-agent/contract.js';
 import type { EnvSpec } from '../env/env-spec.js';
 import { InputError } from '../errors.js';
 import { packageVersion } from '../package-info.js';
-import { FrameBuffer } from './record-frames.js';
-import { ROLLOUT_FORMAT, ROLLOUT_FORMAT_VERSION, type RolloutHeader, type RolloutRecord, type RolloutSource } from './rollout-records.js';
+import { unpack } from '../storage/msgpack.js';
+import { FileBytes } from './file-bytes.js';
+import { FrameBuffer, walkFrames, type ScannedFrame } from './record-frames.js';
+import { ROLLOUT_FORMAT, ROLLOUT_FORMAT_VERSION, recordProblem, type RolloutHeader, type RolloutRecord, type RolloutSource } from './rollout-records.js';
 
 /** Bytes gathered before they go to the file: large writes, yet little lost if the process dies. */
 const FLUSH_BYTES = 1 << 20;
@@ -27,9 +29,22 @@ export class RolloutWriter {
     this.fd = fd;
   }
 
-  /** Opens `path` for appending (creating it) and writes the run's header. */
-  static open(path: string, header: Omit<RolloutHeader, 'type' | 'format' | 'formatVersion' | 'package'>): RolloutWriter {
-    const writer = new RolloutWriter(path, openForAppend(path));
+  /**
+   * Opens `path` for appending (creating it) and writes the run's header. An
+   * existing file must be a rollout file: one a crash cut off inside a record
+   * is first cut back to its last complete record (said once through
+   * `notice`), so the run appended after it stays readable; one that is not a
+   * rollout, or is damaged before its end, is refused and left untouched.
+   */
+  static open(path: string, header: Omit<RolloutHeader, 'type' | 'format' | 'formatVersion' | 'package'>, options: OpenOptions = {}): RolloutWriter {
+    const fd = openForAppend(path, 'a+');
+    try {
+      prepareForAppend(fd, path, options.notice ?? warnOnStderr);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+    const writer = new RolloutWriter(path, fd);
     writer.append({ type: 'header', format: ROLLOUT_FORMAT, formatVersion: ROLLOUT_FORMAT_VERSION, package: packageVersion(), ...header });
     writer.flush();
     return writer;
@@ -42,7 +57,7 @@ export class RolloutWriter {
    * uninterrupted run would have written it.
    */
   static resume(path: string, length: number): RolloutWriter {
-    const fd = openForAppend(path);
+    const fd = openForAppend(path, 'a');
     const size = fstatSync(fd).size;
     if (size < length) {
       closeSync(fd);
@@ -102,11 +117,95 @@ export function runHeader(source: RolloutSource, spec: EnvSpec, env: MultiAgentE
   return { source, env: spec, seed, agents: headerAgents(env), policy };
 }
 
-function openForAppend(path: string): number {
+export interface OpenOptions {
+  /** Told, once, when an existing file is cut back to its last complete record (default: a warning on stderr). */
+  notice?: (message: string) => void;
+}
+
+function warnOnStderr(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
+}
+
+/** `flags` 'a' appends; 'a+' may also read what is there (to check it before appending). */
+function openForAppend(path: string, flags: 'a' | 'a+'): number {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    return openSync(path, 'a');
+    return openSync(path, flags);
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new InputError(`cannot record to ${path}: it is a directory; give a file`);
+    if (code === 'ENOTDIR' || code === 'EEXIST') throw new InputError(`cannot record to ${path}: part of its directory path is a file, not a directory`);
     throw new InputError(`cannot open ${path} to record to: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Checks that the file open on `fd` can take another run: empty, or rollout
+ * frames from a rollout header on. Walks every frame (checksums included,
+ * through a small window), because only the frame lengths from the start
+ * tell where the last complete record ends.
+ */
+function prepareForAppend(fd: number, path: string, notice: (message: string) => void): void {
+  const size = fstatSync(fd).size;
+  if (size === 0) return;
+  const refuse = (why: string): InputError => new InputError(`${path} ${why}; not recording to it (give another file)`);
+  let number = 0;
+  for (const frame of walkFrames(new FileBytes(fd, size))) {
+    number++;
+    if (number === 1) {
+      const why = notARunStart(frame);
+      if (why !== null) throw refuse(why);
+      continue;
+    }
+    if (frame.kind === 'frame') continue;
+    if (frame.kind === 'damaged') throw refuse(`is damaged at record ${number} (byte ${frame.offset}): ${frame.problem}`);
+    // Cut off inside record `number`: what follows would otherwise be read as the rest of that record.
+    ftruncateSync(fd, frame.offset);
+    notice(`${path} ended inside record ${number} (byte ${frame.offset}), as a run cut off would leave it; cut it back to its ${number - 1} complete records before appending`);
+  }
+}
+
+/**
+ * Why the existing file at `path` cannot take a recorded run, from its first
+ * record alone (cheap, for checking a --record flag before any work; opening
+ * the writer checks the whole file): "exists and is not a rollout file
+ * (...)", "is a directory", or null when it can (a rollout file, an empty
+ * file, or none yet).
+ */
+export function appendRefusal(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null; // nothing there yet (or unreadable: opening the writer reports that)
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) return 'is a directory';
+    if (stat.size === 0) return null;
+    const first = walkFrames(new FileBytes(fd, stat.size, FRAME_PROBE_BYTES)).next();
+    return first.done ? null : notARunStart(first.value);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A run's header (a few KB, with its scenario) in one read; the window grows for a larger one. */
+const FRAME_PROBE_BYTES = 64 << 10;
+
+/** Why a file whose first frame is `frame` does not start a rollout, or null if it does. */
+function notARunStart(frame: ScannedFrame): string | null {
+  if (frame.kind === 'cut') return 'exists and is not a rollout file (too short to hold a header)';
+  if (frame.kind === 'damaged' || !startsARun(frame.payload)) return 'exists and is not a rollout file (it does not start with a rollout header)';
+  return null;
+}
+
+function startsARun(payload: Uint8Array): boolean {
+  let record: unknown;
+  try {
+    record = unpack(payload);
+  } catch {
+    return false;
+  }
+  return recordProblem(record, null) === null && (record as RolloutRecord).type === 'header';
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HEURISTIC_NAMES } from '../env/routing/registry.js';
-import { positiveInt, positiveNumber } from './fields.js';
+import { positiveIntUpTo, positiveNumber } from './fields.js';
+import { MAX_BATCH_TOKENS, MAX_TOKEN_BUDGETS } from './limits.js';
 import { networksSchema } from './networks-schema.js';
 
 const SCHEDULER_POLICIES = ['learned', ...HEURISTIC_NAMES] as const;
@@ -14,6 +15,7 @@ const schedulerPolicy = z.enum(SCHEDULER_POLICIES, { error: `one of ${SCHEDULER_
  */
 export const agentsSchema = z.strictObject({
   scheduler: z.strictObject({
+    // A list's length must equal workload.frontends (checked with the whole scenario), which is bounded.
     policy: z.union([schedulerPolicy, z.array(schedulerPolicy)], {
       error: `one of ${SCHEDULER_POLICIES.join(', ')}, or a list of them (one per front-end)`,
     }),
@@ -23,7 +25,11 @@ export const agentsSchema = z.strictObject({
       /** `fixed` keeps the replica type's own budget; `learned` makes every LLM replica an agent. */
       policy: z.enum(['fixed', 'learned'], { error: 'fixed or learned' }).default('fixed'),
       /** The token budgets a replica agent chooses from. */
-      tokenBudgets: z.array(positiveInt, { error: 'a list of token budgets' }).min(2, { error: 'at least two token budgets' }).default([256, 512, 1024, 2048]),
+      tokenBudgets: z
+        .array(positiveIntUpTo(MAX_BATCH_TOKENS), { error: 'a list of token budgets' })
+        .min(2, { error: 'at least two token budgets' })
+        .max(MAX_TOKEN_BUDGETS, { error: `at most ${MAX_TOKEN_BUDGETS} token budgets` })
+        .default([256, 512, 1024, 2048]),
       /** Decide at every batch formation (omitted) or on a timer every this many seconds, keeping the choice between. */
       decideEvery: positiveNumber.optional(),
     })

@@ -1,19 +1,22 @@
 import { z } from 'zod';
-import { minNotAboveMax, nonNegativeNumber, positiveInt, positiveNumber } from './fields.js';
+import { InputError } from '../errors.js';
+import { minNotAboveMax, nonNegativeNumber, positiveIntUpTo, positiveNumber } from './fields.js';
+import { RESERVED_LIST, RESERVED_NAMES } from './reserved-names.js';
+import { MAX_BATCH_SIZE, MAX_BATCH_TOKENS, MAX_BLOCK_SIZE, MAX_KV_BLOCKS, MAX_REPLICAS } from './limits.js';
 
 /** How an LLM replica forms its next batch. */
 export const batchingSchema = z.discriminatedUnion('kind', [
   /** vLLM-style: waiting prefills first (up to maxBatchTokens prompt tokens), else one decode step for all. */
   z.strictObject({
     kind: z.literal('vllm'),
-    maxBatchSize: positiveInt.default(128),
-    maxBatchTokens: positiveInt.default(4096),
+    maxBatchSize: positiveIntUpTo(MAX_BATCH_SIZE).default(128),
+    maxBatchTokens: positiveIntUpTo(MAX_BATCH_TOKENS).default(4096),
   }),
   /** Sarathi-style: decodes first, then prefill chunks, all within a per-iteration token budget. */
   z.strictObject({
     kind: z.literal('sarathi'),
-    maxBatchSize: positiveInt.default(128),
-    chunkSize: positiveInt.default(512),
+    maxBatchSize: positiveIntUpTo(MAX_BATCH_SIZE).default(128),
+    chunkSize: positiveIntUpTo(MAX_BATCH_TOKENS).default(512),
   }),
 ]);
 
@@ -41,7 +44,7 @@ export const replicaTypeSchema = z.discriminatedUnion('model', [
   z.strictObject({
     model: z.literal('llm'),
     batching: batchingSchema,
-    kvCache: z.strictObject({ blocks: positiveInt, blockSize: positiveInt.default(16) }),
+    kvCache: z.strictObject({ blocks: positiveIntUpTo(MAX_KV_BLOCKS), blockSize: positiveIntUpTo(MAX_BLOCK_SIZE).default(16) }),
     iterationTime: iterationTimeSchema,
     /** What the replica costs per second while it runs (starting, serving or draining). */
     costPerSecond: nonNegativeNumber.default(0),
@@ -50,32 +53,53 @@ export const replicaTypeSchema = z.discriminatedUnion('model', [
   z.strictObject({ model: z.literal('fifo'), serviceTime: serviceTimeSchema, costPerSecond: nonNegativeNumber.default(0) }),
 ]);
 
+const RESERVED_TYPE_NAME = `is not a usable replica type name (${RESERVED_LIST} are reserved); name it something else`;
+
+/** Replicas of one type; the count is bounded here and again, summed over all groups, by the cluster. */
+const replicaGroupSchema = z.strictObject({ type: z.string({ error: 'a replica type name' }), count: positiveIntUpTo(MAX_REPLICAS) });
+
 /** Replicas that can be launched and retired while the cluster runs. */
 export const autoscalingSchema = z.strictObject({
   /** Replicas beyond `replicas`, stopped at the start; launching one takes `startupDelay` seconds. */
-  pool: z.array(z.strictObject({ type: z.string({ error: 'a replica type name' }), count: positiveInt }), { error: 'a list of {type, count}' }).min(1, {
-    error: 'a non-empty list of {type, count}',
-  }),
+  pool: z
+    .array(replicaGroupSchema, { error: 'a list of {type, count}' })
+    .min(1, { error: 'a non-empty list of {type, count}' })
+    .max(MAX_REPLICAS, { error: `a list of at most ${MAX_REPLICAS} {type, count}` }),
   startupDelay: nonNegativeNumber.default(30),
   /** Never retire below this many serving replicas. */
-  minReplicas: positiveInt.default(1),
+  minReplicas: positiveIntUpTo(MAX_REPLICAS).default(1),
 });
 
 export const clusterSchema = z
   .strictObject({
-    replicaTypes: z.record(z.string(), replicaTypeSchema, { error: 'an object of named replica types' }),
+    /*
+     * zod's record drops a `__proto__` key without a word (assigning it would
+     * replace the result's prototype), so it is refused here, before the record
+     * sees it; parseScenario refuses it earlier still, but the schema holds on its own.
+     */
+    replicaTypes: z.preprocess((input, ctx) => {
+      if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: RESERVED_TYPE_NAME, input });
+      }
+      return input;
+    }, z.record(z.string(), replicaTypeSchema, { error: 'an object of named replica types' })),
     replicas: z
-      .array(z.strictObject({ type: z.string({ error: 'a replica type name' }), count: positiveInt }), {
-        error: 'a list of {type, count}',
-      })
-      .min(1, { error: 'a non-empty list of {type, count}' }),
+      .array(replicaGroupSchema, { error: 'a list of {type, count}' })
+      .min(1, { error: 'a non-empty list of {type, count}' })
+      .max(MAX_REPLICAS, { error: `a list of at most ${MAX_REPLICAS} {type, count}` }),
     autoscaling: autoscalingSchema.optional(),
   })
   .superRefine((c, ctx) => {
     const known = Object.keys(c.replicaTypes);
+    for (const name of known) {
+      if (RESERVED_NAMES.has(name)) {
+        ctx.addIssue({ code: 'custom', path: ['replicaTypes', name], message: RESERVED_TYPE_NAME });
+      }
+    }
+    // Own keys only: `in` would also find toString, constructor and the rest of Object.prototype.
     const check = (groups: { type: string }[], path: string): void =>
       groups.forEach((group, i) => {
-        if (!(group.type in c.replicaTypes)) {
+        if (!Object.hasOwn(c.replicaTypes, group.type)) {
           ctx.addIssue({
             code: 'custom',
             path: [...path.split('.'), i, 'type'],
@@ -85,7 +109,26 @@ export const clusterSchema = z
       });
     check(c.replicas, 'replicas');
     if (c.autoscaling !== undefined) check(c.autoscaling.pool, 'autoscaling.pool');
+    const total = [...c.replicas, ...(c.autoscaling?.pool ?? [])].reduce((n, g) => n + g.count, 0);
+    if (total > MAX_REPLICAS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['replicas'],
+        message: `and the autoscaling pool add up to ${total} replicas; a cluster may have at most ${MAX_REPLICAS.toLocaleString('en-US')}, beyond which learned schedulers' observations outgrow memory`,
+      });
+    }
   });
+
+/**
+ * The replica type called `name`, an own entry of cluster.replicaTypes only:
+ * an inherited name (toString, constructor) is not a replica type.
+ */
+export function replicaTypeOf(c: ClusterSpec, name: string): ReplicaTypeSpec {
+  if (!Object.hasOwn(c.replicaTypes, name)) {
+    throw new InputError(`cluster names replica type ${JSON.stringify(name)}, which cluster.replicaTypes does not define (${Object.keys(c.replicaTypes).join(', ') || 'none defined'})`);
+  }
+  return c.replicaTypes[name];
+}
 
 /** Every replica's type name in index order: the initial replicas, then the autoscaling pool. */
 export function replicaTypeNames(c: ClusterSpec): string[] {

@@ -15,6 +15,11 @@ export const seedInt = z
   .number({ error: 'a non-negative integer' })
   .int({ error: 'a non-negative integer' })
   .nonnegative({ error: 'a non-negative integer' });
+/** A positive integer no larger than `max` (a size limit, see limits.ts); the limit is part of the phrase. */
+export function positiveIntUpTo(max: number): z.ZodNumber {
+  const phrase = `a positive integer up to ${max.toLocaleString('en-US')}`;
+  return z.number({ error: phrase }).int({ error: phrase }).positive({ error: phrase }).max(max, { error: phrase });
+}
 export const fraction = z.number({ error: 'a number in [0, 1]' }).min(0, { error: 'a number in [0, 1]' }).max(1, { error: 'a number in [0, 1]' });
 export const filePath = z.string({ error: 'a file path' }).min(1, { error: 'a file path' });
 

@@ -48,7 +48,8 @@ const EXPECTED: Record<string, string> = {
   boolean: 'true or false',
 };
 
-function fieldPath(path: readonly PropertyKey[]): string {
+/** A field as the scenario spells it: `cluster.replicas[0].count`; the root is `the scenario`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return 'the scenario';
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { fraction, nonNegativeNumber, positiveInt, positiveNumber } from './fields.js';
+import { fraction, nonNegativeNumber, positiveInt, positiveIntUpTo, positiveNumber } from './fields.js';
+import { MAX_LIST_ENTRIES, MAX_ROLLOUT_COPIES, MAX_ROLLOUT_STEPS } from './limits.js';
 
 const bool = z.boolean({ error: 'true or false' });
 const count = z.number({ error: 'a non-negative integer' }).int({ error: 'a non-negative integer' }).nonnegative({ error: 'a non-negative integer' });
@@ -87,17 +88,28 @@ export const learnerSchema = z.strictObject({
   /** Policy updates in a training run. */
   updates: positiveInt.default(100),
   /** Each update collects `rounds` steps from each of `copies` environment copies. */
-  rollout: z.strictObject({ copies: positiveInt.default(16), rounds: positiveInt.default(64) }).prefault({}),
+  rollout: z
+    .strictObject({ copies: positiveIntUpTo(MAX_ROLLOUT_COPIES).default(16), rounds: positiveIntUpTo(MAX_ROLLOUT_STEPS).default(64) })
+    .superRefine((r, ctx) => {
+      if (r.copies * r.rounds > MAX_ROLLOUT_STEPS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rounds'],
+          message: `is ${r.rounds}, which with ${r.copies} copies collects ${r.copies * r.rounds} steps per update; at most ${MAX_ROLLOUT_STEPS.toLocaleString('en-US')} fit the rollout buffer`,
+        });
+      }
+    })
+    .prefault({}),
   /** Discount per `timeUnit` seconds of simulated time (per step in lockstep tasks, where a step is 1). */
   gamma: fraction.default(0.99),
   timeUnit: positiveNumber.default(1),
   gaeLambda: fraction.default(0.95),
   epochs: positiveInt.default(4),
-  minibatchSize: positiveInt.default(256),
+  minibatchSize: positiveIntUpTo(MAX_ROLLOUT_STEPS).default(256),
   /** Minibatches whose gradients are summed before one optimizer step. */
   gradientAccumulation: positiveInt.default(1),
   /** Decisions per training sequence for recurrent networks (1 for feed-forward ones). */
-  recurrentChunk: positiveInt.default(16),
+  recurrentChunk: positiveIntUpTo(MAX_ROLLOUT_STEPS).default(16),
   clip: positiveNumber.default(0.2),
   /** Clip the value update to +-valueClip around the old value; omit for no value clipping. */
   valueClip: positiveNumber.optional(),
@@ -119,7 +131,11 @@ export const learnerSchema = z.strictObject({
   advantageNormalization: advantageNormalizationSchema.prefault({}),
   valueNormalization: valueNormalizationSchema.default({ kind: 'none' }),
   /** One KL controller or several (penalties add up; any may stop the epochs). */
-  klControl: z.union([klControlSchema, z.array(klControlSchema)], { error: 'a KL control, or a list of them' }).default({ kind: 'none' }),
+  klControl: z
+    .union([klControlSchema, z.array(klControlSchema).max(MAX_LIST_ENTRIES, { error: `a list of at most ${MAX_LIST_ENTRIES} KL controls` })], {
+      error: `a KL control, or a list of at most ${MAX_LIST_ENTRIES} of them`,
+    })
+    .default({ kind: 'none' }),
   entropy: entropySchema.prefault({}),
   learningRate: learningRateSchema.default({ kind: 'constant' }),
 });

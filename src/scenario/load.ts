@@ -1,43 +1,73 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { freeze } from 'immer';
 import { InputError } from '../errors.js';
 import { describeIssue } from './format-issue.js';
+import { checkJsonShape } from './json-shape.js';
+import { MAX_SCENARIO_BYTES } from './limits.js';
+import { readRegularFile } from './read-file.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
+import { resolveTracePath, scenarioRoot } from './trace-paths.js';
 
-/** Reads, validates and freezes a scenario file; trace paths are resolved against the file's folder. */
+/**
+ * Reads, validates and freezes a scenario file; trace paths are resolved
+ * against the file's folder and must stay within its project (see scenarioRoot).
+ */
 export function loadScenario(file: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`cannot read scenario file ${file}: no such file or not readable`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`scenario file ${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  return parseScenario(json, file, dirname(resolve(file)));
+  const text = readRegularFile(file, 'scenario file', MAX_SCENARIO_BYTES);
+  const dir = dirname(resolve(file));
+  return validate(parseJson(text, file), file, dir, scenarioRoot(dir));
 }
 
-/** Validates a scenario object; `source` names it in errors, `baseDir` anchors relative paths. */
+/**
+ * Validates a scenario object; `source` names it in errors, `baseDir` anchors
+ * relative trace paths, which must stay within the project holding `baseDir`.
+ */
 export function parseScenario(json: unknown, source: string, baseDir: string): Scenario {
+  return validate(json, source, baseDir, scenarioRoot(baseDir));
+}
+
+/**
+ * Re-validates a scenario after programmatic changes (CLI overrides, ablation
+ * variants, a run's saved copy). Its trace paths were checked when it was
+ * loaded or come from --trace, the user's own choice, so they may lie anywhere.
+ */
+export function revalidate(scenario: Scenario, source: string): Scenario {
+  return validate(JSON.parse(JSON.stringify(scenario)), source, process.cwd(), null);
+}
+
+function validate(json: unknown, source: string, baseDir: string, root: string | null): Scenario {
+  checkJsonShape(json, source);
   const result = scenarioSchema.safeParse(json, { reportInput: true });
   if (!result.success) throw new InputError(`${source}: ${describeIssue(result.error.issues[0])}`);
   const scenario = result.data;
-  for (const [field, holder] of tracePaths(scenario)) {
-    const path = isAbsolute(holder.file) ? holder.file : resolve(baseDir, holder.file);
-    if (!existsSync(path)) throw new InputError(`${source}: ${field} names trace file ${holder.file}, which does not exist`);
-    holder.file = path;
-  }
+  for (const [field, holder] of tracePaths(scenario)) holder.file = resolveTracePath(holder.file, baseDir, root, field, source);
   return freeze(scenario, true);
 }
 
-/** Re-validates a scenario after programmatic changes (CLI overrides, ablation variants). */
-export function revalidate(scenario: Scenario, source: string): Scenario {
-  return parseScenario(JSON.parse(JSON.stringify(scenario)), source, process.cwd());
+/**
+ * JSON.parse with a one-line error: V8's own message quotes the text around
+ * the mistake, newlines included, so only its position or the offending
+ * character (when printable) is kept.
+ */
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError(`scenario file ${file} nests objects and lists too deeply to read`);
+    throw new InputError(`scenario file ${file} is not valid JSON${whereInvalid((e as Error).message, text)}`);
+  }
+}
+
+function whereInvalid(message: string, text: string): string {
+  const position = /at position (\d+)/.exec(message);
+  if (position !== null) {
+    const before = text.slice(0, Number(position[1])).split('\n');
+    return ` (line ${before.length}, column ${before[before.length - 1].length + 1})`;
+  }
+  const token = /^Unexpected token '([\x21-\x7e])'/.exec(message);
+  if (token !== null) return ` (unexpected ${token[1]})`;
+  if (message.includes('end of JSON input')) return ' (it ends too soon)';
+  return '';
 }
 
 function tracePaths(s: Scenario): [string, { file: string }][] {

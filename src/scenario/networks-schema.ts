@@ -1,13 +1,25 @@
 import { z } from 'zod';
-import { positiveInt } from './fields.js';
+import { positiveIntUpTo } from './fields.js';
+import { MAX_GRU_UNITS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH } from './limits.js';
+
+
+const GRU_UNITS = `a non-negative integer up to ${MAX_GRU_UNITS.toLocaleString('en-US')}`;
 
 /** One network's architecture: an MLP torso, optionally followed by a GRU layer. */
 export const networkSchema = z.strictObject({
-  hidden: z.array(positiveInt, { error: 'a list of layer sizes' }).default([64, 64]),
+  hidden: z
+    .array(positiveIntUpTo(MAX_HIDDEN_WIDTH), { error: 'a list of layer sizes' })
+    .max(MAX_HIDDEN_LAYERS, { error: `a list of at most ${MAX_HIDDEN_LAYERS} layer sizes` })
+    .default([64, 64]),
   activation: z.enum(['tanh', 'relu'], { error: 'tanh or relu' }).default('tanh'),
   layerNorm: z.boolean({ error: 'true or false' }).default(false),
   /** Units of a GRU layer after the MLP torso; 0 for a feed-forward network. */
-  gru: z.number({ error: 'a non-negative integer' }).int({ error: 'a non-negative integer' }).nonnegative({ error: 'a non-negative integer' }).default(0),
+  gru: z
+    .number({ error: GRU_UNITS })
+    .int({ error: GRU_UNITS })
+    .nonnegative({ error: GRU_UNITS })
+    .max(MAX_GRU_UNITS, { error: GRU_UNITS })
+    .default(0),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { produce } from 'immer';
 import { InputError } from '../errors.js';
 import type { HeuristicName } from '../env/routing/registry.js';
@@ -24,7 +24,8 @@ export function applyOverrides(scenario: Scenario, o: RunOverrides): Scenario {
   if (o.timeScale !== undefined && o.trace === undefined && scenario.workload.arrivals.kind !== 'trace') {
     throw new InputError(`--time-scale applies to trace workloads only; scenario "${scenario.name}" has ${scenario.workload.arrivals.kind} arrivals (add --trace FILE)`);
   }
-  if (o.trace !== undefined && !existsSync(o.trace)) throw new InputError(`--trace names ${o.trace}, which does not exist`);
+  // The user's own choice of file, so it may lie anywhere; it must still be a file (a scenario's traces must also stay in its project).
+  if (o.trace !== undefined) checkTraceFlag(o.trace);
   const changed = produce(scenario, (s) => {
     if (o.seed !== undefined) s.seed = o.seed;
     if (o.requests !== undefined) s.maxRequests = o.requests;
@@ -39,4 +40,14 @@ export function applyOverrides(scenario: Scenario, o: RunOverrides): Scenario {
     if (o.timeScale !== undefined && s.workload.arrivals.kind === 'trace') s.workload.arrivals.timeScale = o.timeScale;
   });
   return changed === scenario ? scenario : revalidate(changed, 'command-line options');
+}
+
+function checkTraceFlag(file: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    throw new InputError(`--trace names ${file}, which does not exist`);
+  }
+  if (!isFile) throw new InputError(`--trace names ${file}, which is a folder, device or pipe, not a regular file`);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fraction, nonNegativeNumber, positiveNumber } from './fields.js';
+import { MAX_LIST_ENTRIES } from './limits.js';
 
 const weight = z.number({ error: 'a number' }).default(1);
 const scoreTargets = {
@@ -45,7 +46,10 @@ export const rewardTermSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const rewardSchema = z.strictObject({
-  terms: z.array(rewardTermSchema, { error: 'a list of reward terms' }).min(1, { error: 'at least one reward term' }),
+  terms: z
+    .array(rewardTermSchema, { error: 'a list of reward terms' })
+    .min(1, { error: 'at least one reward term' })
+    .max(MAX_LIST_ENTRIES, { error: `at most ${MAX_LIST_ENTRIES} reward terms` }),
   /** Seconds of simulated time per reward window (windowed terms evaluate at each window's end). */
   window: positiveNumber.default(1),
   /**

@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import { agentsSchema, type SchedulerPolicyName } from './agents-schema.js';
 import { clusterSchema } from './cluster-schema.js';
-import { positiveInt, positiveNumber, seedInt } from './fields.js';
+import { positiveIntUpTo, positiveNumber, seedInt } from './fields.js';
 import { learnerSchema } from './learner-schema.js';
+import { MAX_NAME_LENGTH, MAX_REQUESTS } from './limits.js';
 import { rewardSchema } from './reward-schema.js';
-import { trainingSchema } from './training-schema.js';
-import { workloadSchema } from './workload-schema.js';
+import { trainingSchema, type TrainingSpec } from './training-schema.js';
+import { workloadSchema, type WorkloadSpec } from './workload-schema.js';
+
+const NAME_PHRASE = `letters, digits, "-", "_" and "." only, not starting with "." and at most ${MAX_NAME_LENGTH} characters, since it names the run folder runs/<name>`;
 
 /** A scenario: the unit a researcher writes. Unknown fields are errors, so typos do not pass silently. */
 export const scenarioSchema = z
   .strictObject({
-  name: z.string({ error: 'a name' }).min(1, { error: 'a non-empty name' }),
+  /** Becomes a path component (runs/<name>), so it may not hold separators or climb with "..". */
+  name: z
+    .string({ error: 'a name' })
+    .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, { error: NAME_PHRASE })
+    .max(MAX_NAME_LENGTH, { error: NAME_PHRASE }),
   description: z.string({ error: 'a text' }).optional(),
   seed: seedInt.default(1),
   /** Simulated seconds during which requests arrive. */
@@ -18,7 +25,7 @@ export const scenarioSchema = z
   /** After arrivals stop, keep running until every request has completed (true) or stop at the horizon. */
   drain: z.boolean({ error: 'true or false' }).default(true),
   /** Stop arrivals after this many requests in all. */
-  maxRequests: positiveInt.optional(),
+  maxRequests: positiveIntUpTo(MAX_REQUESTS).optional(),
   cluster: clusterSchema,
   workload: workloadSchema,
   agents: agentsSchema,
@@ -42,7 +49,35 @@ export const scenarioSchema = z
         message: `lists ${p.length} policies but workload.frontends is ${s.workload.frontends}; give one per front-end`,
       });
     }
+    checkExpectedRequests(s, ctx);
   });
+
+/**
+ * Renewal arrivals never end by themselves: without maxRequests a run makes
+ * about rate x front-ends x horizon requests (more under a curriculum stage
+ * that scales the load), so that product is held to MAX_REQUESTS. Traces are
+ * bounded by their length instead.
+ */
+function checkExpectedRequests(s: { horizon: number; maxRequests?: number; workload: WorkloadSpec; training: TrainingSpec }, ctx: z.RefinementCtx): void {
+  const a = s.workload.arrivals;
+  if (a.kind === 'trace' || s.maxRequests !== undefined) return;
+  const scale = Math.max(1, ...(s.training.curriculum ?? []).map((c) => c.loadScale));
+  const expected = a.rate * s.workload.frontends * s.horizon * scale;
+  if (expected <= MAX_REQUESTS) return;
+  const scaled = scale === 1 ? '' : ` at the curriculum's load scale ${scale}`;
+  const perFrontend = s.workload.frontends === 1 ? '' : ` at each of ${s.workload.frontends} front-ends`;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['workload', 'arrivals', 'rate'],
+    message:
+      `is ${a.rate} requests/s${perFrontend}, which over the ${s.horizon} s horizon${scaled} makes about ` +
+      `${fmt(expected)} requests, more than the ${MAX_REQUESTS.toLocaleString('en-US')} one simulation may hold; lower the rate or the horizon, or cap the run with maxRequests`,
+  });
+}
+
+function fmt(n: number): string {
+  return n < 1e15 ? Math.round(n).toLocaleString('en-US') : n.toExponential(1);
+}
 
 /** A validated scenario with defaults filled in and file paths resolved. Treat as immutable. */
 export type Scenario = z.infer<typeof scenarioSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HEURISTIC_NAMES } from '../env/routing/registry.js';
 import { fraction, nonNegativeNumber, positiveInt, positiveNumber } from './fields.js';
+import { MAX_LIST_ENTRIES } from './limits.js';
 
 /** Figures a run can be judged by: the episode reward (higher is better) or a serving figure (lower is better). */
 export const VALIDATION_METRICS = ['reward', 'e2eP99', 'e2eMean', 'ttftP99'] as const;
@@ -23,6 +24,7 @@ export const trainingSchema = z.strictObject({
   /** A load schedule: from each stage's update on, new episodes run at `loadScale` times the scenario's load. */
   curriculum: z
     .array(z.strictObject({ fromUpdate: positiveInt, loadScale: positiveNumber }), { error: 'a list of {fromUpdate, loadScale}' })
+    .max(MAX_LIST_ENTRIES, { error: `a list of at most ${MAX_LIST_ENTRIES} stages` })
     .optional(),
   /** Write checkpoints/latest every this many updates (and at the end). */
   checkpointEvery: positiveInt.default(10),

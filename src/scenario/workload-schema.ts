@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { filePath, minNotAboveMax, positiveInt, positiveNumber } from './fields.js';
+import { filePath, minNotAboveMax, positiveIntUpTo, positiveNumber } from './fields.js';
+import { MAX_FRONTENDS, MAX_TOKENS } from './limits.js';
+
+const tokenCount = positiveIntUpTo(MAX_TOKENS);
 
 /** How requests arrive at each front-end. */
 export const arrivalsSchema = z.discriminatedUnion('kind', [
@@ -17,15 +20,15 @@ export const arrivalsSchema = z.discriminatedUnion('kind', [
 
 /** Token-length distributions (prompt or output). Draws are rounded and clamped to [min, max]. */
 export const tokenLengthSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('fixed'), value: positiveInt }),
-  z.strictObject({ kind: z.literal('uniform'), min: positiveInt, max: positiveInt }).superRefine(minNotAboveMax),
+  z.strictObject({ kind: z.literal('fixed'), value: tokenCount }),
+  z.strictObject({ kind: z.literal('uniform'), min: tokenCount, max: tokenCount }).superRefine(minNotAboveMax),
   z.strictObject({
     kind: z.literal('lognormal'),
     mean: positiveNumber,
     /** Standard deviation of the log of the length. */
     sigma: positiveNumber,
-    min: positiveInt.default(1),
-    max: positiveInt.default(1_000_000),
+    min: tokenCount.default(1),
+    max: tokenCount.default(1_000_000),
   }).superRefine(minNotAboveMax),
   /** The empirical distribution of one column of a trace CSV. */
   z.strictObject({ kind: z.literal('trace'), file: filePath, field: z.enum(['prompt', 'output']) }),
@@ -34,7 +37,7 @@ export const tokenLengthSchema = z.discriminatedUnion('kind', [
 export const workloadSchema = z
   .strictObject({
     /** Front-ends, each with its own request stream and scheduler. */
-    frontends: positiveInt.default(1),
+    frontends: positiveIntUpTo(MAX_FRONTENDS).default(1),
     arrivals: arrivalsSchema,
     promptTokens: tokenLengthSchema.optional(),
     outputTokens: tokenLengthSchema.optional(),

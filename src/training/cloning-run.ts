@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetworkMap } from '../agents/network-map.js';
 import { ClusterEnv } from '../env/cluster-env.js';
@@ -11,7 +11,8 @@ import type { Scenario } from '../scenario/scenario-schema.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { writeCheckpoint } from './checkpoint.js';
 import { CheckpointStore } from './checkpoint-store.js';
-import { SCENARIO_FILE } from './training-run.js';
+import { CHECKPOINTS_DIR, SCENARIO_FILE, ensureRunId, inspectRunDirectory, refuseUnusable } from './run-directory.js';
+import { RunLock } from './run-lock.js';
 
 export const CLONING_METRICS_FILE = 'bc.jsonl';
 
@@ -41,16 +42,20 @@ export interface CloningResult {
  */
 export async function runCloning(o: CloningRunOptions): Promise<CloningResult> {
   const scenarioPath = join(o.runDir, SCENARIO_FILE);
-  if (existsSync(scenarioPath)) throw new InputError(`${o.runDir} already holds a run; choose another --out`);
+  refuseTaken(o.runDir);
   const env = new ClusterEnv(o.scenario);
   if (env.agents.length === 0) throw new InputError(`scenario "${o.scenario.name}" has no learned agents to clone into: set agents.scheduler.policy to "learned"`);
   const file = readRollout(o.demos);
   const root = Rng.fromSeed(o.scenario.seed);
   const networks = new NetworkMap(env.agents, env.stateSize, o.scenario.agents.networks, root.derive('networks'));
   const started = performance.now();
+  let lock: RunLock | null = null;
   try {
     const demos = splitDemonstrations(file, env.agents, networks, o.validationSplit, root.derive('demonstration split'));
     mkdirSync(o.runDir, { recursive: true });
+    lock = RunLock.acquire(o.runDir);
+    refuseTaken(o.runDir);
+    const runId = ensureRunId(o.runDir);
     writeFileAtomic(scenarioPath, `${JSON.stringify(o.scenario, null, 2)}\n`);
     const history = cloneBehavior(networks, demos, o, root.derive('cloning'), (e) => {
       appendFileSync(join(o.runDir, CLONING_METRICS_FILE), `${JSON.stringify(e)}\n`);
@@ -58,7 +63,7 @@ export async function runCloning(o: CloningRunOptions): Promise<CloningResult> {
     });
     const wallSeconds = (performance.now() - started) / 1000;
     const progress = { update: 0, envSteps: 0, wallSeconds, best: null, stale: 0, loadScale: 1 };
-    await new CheckpointStore(join(o.runDir, 'checkpoints')).save({ update: 0 }, ['latest'], (dir) =>
+    await new CheckpointStore(join(o.runDir, CHECKPOINTS_DIR), runId).save({ update: 0 }, ['latest'], (dir) =>
       writeCheckpoint(dir, networks, { weights: networks.exportWeights() }, progress),
     );
     return {
@@ -74,6 +79,14 @@ export async function runCloning(o: CloningRunOptions): Promise<CloningResult> {
       wallSeconds,
     };
   } finally {
+    lock?.release();
     networks.dispose();
   }
+}
+
+/** Cloning writes a new run: only into a new or empty folder (checked before anything is written, and again under the lock). */
+function refuseTaken(runDir: string): void {
+  const kind = inspectRunDirectory(runDir);
+  if (kind === 'foreign') refuseUnusable(runDir, kind);
+  if (kind !== 'absent' && kind !== 'empty') throw new InputError(`${runDir} already holds a run; choose another --out`);
 }

@@ -8,7 +8,7 @@ import { revalidate } from '../scenario/load.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { readCheckpoint } from './checkpoint.js';
 import { CheckpointStore, type CheckpointLink } from './checkpoint-store.js';
-import { SCENARIO_FILE } from './training-run.js';
+import { SCENARIO_FILE } from './run-directory.js';
 
 /** A trained run opened for evaluation: its scenario and its networks at a checkpoint. */
 export interface TrainedRun {
@@ -35,8 +35,8 @@ export function openTrainedRun(runDir: string, which?: CheckpointLink): TrainedR
   const scenario = readRunScenario(runDir);
   const store = new CheckpointStore(join(runDir, 'checkpoints'));
   const link: CheckpointLink = which ?? (store.resolve('best') !== null ? 'best' : 'latest');
-  const dir = store.resolve(link);
-  if (dir === null) throw new InputError(`${runDir} has no complete checkpoint at checkpoints/${link}; train it (further) with mappo train`);
+  // Verified against its checksums: a damaged checkpoint is refused by name, never evaluated.
+  const dir = store.open(link, runDir);
   const { state, progress } = readCheckpoint(dir);
   const env = new ClusterEnv(scenario);
   const networks = new NetworkMap(env.agents, env.stateSize, scenario.agents.networks, Rng.fromSeed(0));

@@ -21,6 +21,9 @@ import { isTrainerState, readCheckpoint, writeCheckpoint, type RunProgress } fro
 import { CheckpointStore, type CheckpointLink } from './checkpoint-store.js';
 import { cloneHeuristic } from './heuristic-warm-start.js';
 import { openTrainedRun } from './load-run.js';
+import { CHECKPOINTS_DIR, LOG_FILE, METRICS_FILE, SCENARIO_FILE, WARM_START_FILE, ensureRunId, inspectRunDirectory, refuseUnusable, removeEarlierAttempt } from './run-directory.js';
+import { withTotalUpdates } from './run-extension.js';
+import { RunLock } from './run-lock.js';
 import { writeTrainingPlots, type MetricsRecord } from './training-plots.js';
 import { validate, type ValidationResult } from './validation.js';
 
@@ -41,6 +44,10 @@ export interface TrainRunOptions {
   record?: string;
   /** A run directory (e.g. from `mappo bc`) whose actors the run starts from (ignored on resume: the run keeps its own). */
   warmStart?: string;
+  /** On resume: the run's new total of updates (see withTotalUpdates). A new run takes its total from the scenario. */
+  updates?: number;
+  /** Told what the run decided on its own (a stale lock taken over, a damaged checkpoint skipped, a start over); train.log has it too. */
+  onNotice?: (line: string) => void;
 }
 
 /** The `train --json` document (CLI.md). */
@@ -54,10 +61,7 @@ export interface TrainResult {
   stoppedEarly: boolean;
 }
 
-export const SCENARIO_FILE = 'scenario.json';
-export const METRICS_FILE = 'metrics.jsonl';
-/** The actors a warm-started run began from, kept in the run so a resume needs nothing outside it. */
-export const WARM_START_FILE = 'warm-start.msgpack';
+export { METRICS_FILE, SCENARIO_FILE, WARM_START_FILE } from './run-directory.js';
 /** A warm start's default KL-to-reference coefficient at update 1 (see withWarmStartDefaults). */
 export const WARM_START_KL_COEF = 0.1;
 /** A warm start's default entropy coefficient during its warm-up. */
@@ -71,23 +75,104 @@ export const WARM_START_ENTROPY_COEF = 0.02;
  * resumption: a run stopped and resumed ends where an uninterrupted one ends.
  */
 export async function runTraining(o: TrainRunOptions): Promise<TrainResult> {
+  const stamped = (line: string): string => `${new Date().toISOString()} ${line}\n`;
+  // What happens before train.log can be written (before the run directory exists, or while it starts over), stamped when it happened.
+  const early: string[] = [];
+  let logReady = false;
+  const log = (line: string): void => {
+    if (logReady) appendFileSync(join(o.runDir, LOG_FILE), stamped(line));
+    else early.push(stamped(line));
+  };
+  const notice = (line: string): void => {
+    log(line);
+    o.onNotice?.(line);
+  };
+  let lock: RunLock | null = null;
+  const takeLock = (): void => {
+    lock = RunLock.acquire(o.runDir, notice);
+  };
+  try {
+    const start = o.resume ? resumeRun(o, takeLock, notice) : await startRun(o, takeLock, log, notice);
+    logReady = true;
+    if (early.length > 0) appendFileSync(join(o.runDir, LOG_FILE), early.join(''));
+    return await train(o, start, log);
+  } finally {
+    (lock as RunLock | null)?.release();
+  }
+}
+
+/** What a run starts training from: its scenario as run, its store, and the checkpoint it resumes (if it does). */
+interface RunStart {
+  scenario: Scenario;
+  env: ClusterEnv;
+  store: CheckpointStore;
+  saved: { dir: string; state: TrainerState; progress: RunProgress } | null;
+  warmStart: StartingActors | null;
+}
+
+/**
+ * A new run: the folder must be new, empty, or an attempt of a run that
+ * stopped before its first complete checkpoint (which starts over). Checked
+ * before anything is written (and before a warm start spends minutes cloning),
+ * and again under the lock, which another process may have taken meanwhile.
+ */
+async function startRun(o: TrainRunOptions, takeLock: () => void, log: (line: string) => void, notice: (line: string) => void): Promise<RunStart> {
   const warmStarting = o.warmStart !== undefined || o.scenario.training.warmStart !== undefined;
-  const scenario = o.resume ? scenarioToResume(o) : warmStarting ? withWarmStartDefaults(o.scenario) : o.scenario;
+  const scenario = warmStarting ? withWarmStartDefaults(o.scenario) : o.scenario;
+  const env = learnedEnv(scenario);
+  refuseUnusable(o.runDir, inspectRunDirectory(o.runDir));
+  const warmStart = await startingActors(o.warmStart, env, scenario, { log, progress: o.onProgress });
+  mkdirSync(o.runDir, { recursive: true });
+  takeLock();
+  const kind = inspectRunDirectory(o.runDir);
+  refuseUnusable(o.runDir, kind);
+  if (kind === 'attempt') {
+    const removed = removeEarlierAttempt(o.runDir);
+    notice(`starting over: ${o.runDir} held an attempt of this run that stopped before its first complete checkpoint; removed what it wrote (${removed.join(', ')})`);
+  }
+  const runId = ensureRunId(o.runDir);
+  if (warmStart !== null) writeFileAtomic(join(o.runDir, WARM_START_FILE), pack(warmStart));
+  writeFileAtomic(join(o.runDir, SCENARIO_FILE), `${JSON.stringify(scenario, null, 2)}\n`);
+  log(`training ${scenario.name}: ${scenario.learner.updates} updates of ${scenario.learner.rollout.copies} x ${scenario.learner.rollout.rounds} decisions, seed ${scenario.seed}`);
+  if (warmStart !== null) log(`warm start from the actors of ${warmStart.from}`);
+  return { scenario, env, store: new CheckpointStore(join(o.runDir, CHECKPOINTS_DIR), runId), saved: null, warmStart };
+}
+
+/**
+ * A run continued from its latest checkpoint that verifies (an earlier one if
+ * latest is damaged), with the scenario it started with, and the new total of
+ * updates if one is given.
+ */
+function resumeRun(o: TrainRunOptions, takeLock: () => void, notice: (line: string) => void): RunStart {
+  if (!existsSync(join(o.runDir, SCENARIO_FILE))) throw new InputError(`cannot resume: ${o.runDir} is not a run directory (no ${SCENARIO_FILE})`);
+  takeLock();
+  const started = scenarioToResume(o);
+  const checkpoints = join(o.runDir, CHECKPOINTS_DIR);
+  if (!new CheckpointStore(checkpoints).hasComplete()) throw new InputError(`${o.runDir} has no complete checkpoint to resume from; start it over with mappo train without --resume`);
+  // Only a run with a checkpoint is adopted (given an id, if it is from before ids), so its store can tell its own checkpoints.
+  const store = new CheckpointStore(checkpoints, ensureRunId(o.runDir));
+  const saved = resumePoint(o.runDir, store, notice);
+  const scenario = withTotalUpdates(started, o.updates, saved.progress.update, o.runDir);
+  if (scenario !== started) {
+    writeFileAtomic(join(o.runDir, SCENARIO_FILE), `${JSON.stringify(scenario, null, 2)}\n`);
+    notice(`the run's total changed from ${started.learner.updates} to ${scenario.learner.updates} updates`);
+  }
+  return { scenario, env: learnedEnv(scenario), store, saved, warmStart: keptStartingActors(o.runDir) };
+}
+
+/** The scenario's environment, which must have agents to train. */
+function learnedEnv(scenario: Scenario): ClusterEnv {
   const env = new ClusterEnv(scenario);
   if (env.agents.length === 0) {
     throw new InputError(`scenario "${scenario.name}" has no learned agents: set agents.scheduler.policy (or agents.replica or agents.autoscaler) to "learned"`);
   }
+  return env;
+}
+
+/** The PPO loop with everything around it, into a run directory that is ready and locked. */
+async function train(o: TrainRunOptions, start: RunStart, log: (line: string) => void): Promise<TrainResult> {
+  const { scenario, env, store, saved, warmStart } = start;
   const envSpec: EnvSpec = { kind: 'cluster', scenario };
-  const store = new CheckpointStore(join(o.runDir, 'checkpoints'));
-  const stamped = (line: string): string => `${new Date().toISOString()} ${line}\n`;
-  const log = (line: string): void => appendFileSync(join(o.runDir, 'train.log'), stamped(line));
-  const saved = o.resume ? resumePoint(o.runDir, store) : null;
-  if (!o.resume) refuseExistingRun(o.runDir);
-  // What the warm-start recipe reports before the run directory (and its log) exists, stamped when it happened.
-  const early: string[] = [];
-  const warmStart = o.resume ? keptStartingActors(o.runDir) : await startingActors(o.warmStart, env, scenario, { log: (line) => early.push(stamped(line)), progress: o.onProgress });
-  if (!o.resume) createRunDirectory(o.runDir, scenario, warmStart);
-  if (early.length > 0) appendFileSync(join(o.runDir, 'train.log'), early.join(''));
   let recorder: RolloutWriter | null = null;
   const trainer = await Trainer.start({
     env: envSpec,
@@ -111,9 +196,6 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainResult> {
       history = readMetrics(o.runDir).filter((m) => m.update <= progress.update);
       writeFileAtomic(join(o.runDir, METRICS_FILE), history.map((m) => `${JSON.stringify(m)}\n`).join(''));
       log(`resumed from ${saved.dir} at update ${progress.update}`);
-    } else {
-      log(`training ${scenario.name}: ${scenario.learner.updates} updates of ${scenario.learner.rollout.copies} x ${scenario.learner.rollout.rounds} decisions, seed ${scenario.seed}`);
-      if (warmStart !== null) log(`warm start from the actors of ${warmStart.from}`);
     }
     if (recorder !== null) log(`recording every decision to ${recorder.path}`);
     // One event file per session: a resumed run adds a file, named for its first update.
@@ -196,10 +278,9 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainResult> {
   }
 }
 
-/** The checkpoint a resumed run continues from: it must hold a full training state. */
-function resumePoint(runDir: string, store: CheckpointStore): { dir: string; state: TrainerState; progress: RunProgress } {
-  const dir = store.resolve('latest');
-  if (dir === null) throw new InputError(`${runDir} has no complete checkpoint to resume from (checkpoints/latest)`);
+/** The checkpoint a resumed run continues from: it must verify and hold a full training state. */
+function resumePoint(runDir: string, store: CheckpointStore, notice: (line: string) => void): { dir: string; state: TrainerState; progress: RunProgress } {
+  const dir = store.resumable(runDir, notice);
   const { state, progress } = readCheckpoint(dir);
   if (!isTrainerState(state)) {
     throw new InputError(`${runDir} holds a policy only (a behavior-cloning run), not a training state to resume; start a run from it with --warm-start ${runDir}`);
@@ -301,22 +382,6 @@ function scenarioToResume(o: TrainRunOptions): Scenario {
     throw new InputError(`cannot resume: ${o.runDir} trained scenario "${saved.name}", not "${o.scenario.name}"`);
   }
   return saved;
-}
-
-/** A new run may not start where one already is. */
-function refuseExistingRun(runDir: string): void {
-  if (existsSync(join(runDir, SCENARIO_FILE))) {
-    throw new InputError(`${runDir} already holds a run; continue it with --resume, or choose another --out`);
-  }
-}
-
-/** Creates a new run's directory with the scenario as run (and the actors a warm start begins from). */
-function createRunDirectory(runDir: string, scenario: Scenario, warmStart: StartingActors | null): void {
-  const scenarioPath = join(runDir, SCENARIO_FILE);
-  refuseExistingRun(runDir);
-  mkdirSync(runDir, { recursive: true });
-  if (warmStart !== null) writeFileAtomic(join(runDir, WARM_START_FILE), pack(warmStart));
-  writeFileAtomic(scenarioPath, `${JSON.stringify(scenario, null, 2)}\n`);
 }
 
 /** A run directory's metrics.jsonl, one record per update (none if it has no file yet). */

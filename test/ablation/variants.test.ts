@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildVariants, directoryName } from '../../src/ablation/variants.js';
 import { parseVary, type PathStep } from '../../src/ablation/vary.js';
-import { InputError } from '../../src/errors.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { inputErrorMessage as inputError } from '../fixtures/input-error.js';
 
 const base = loadScenario('scenarios/default.json');
 
@@ -19,16 +19,6 @@ function without(value: unknown, paths: readonly (readonly PathStep[])[]): unkno
 
 function variantsOf(...flags: string[]) {
   return buildVariants(base, flags.map(parseVary));
-}
-
-function inputError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an InputError');
 }
 
 describe('ablation variants', () => {

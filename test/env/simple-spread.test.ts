@@ -59,21 +59,21 @@ describe('MPE simple_spread', () => {
     expect(out.decisions.every((d) => d.reward === 0 && d.elapsed === 0 && d.time === 0 && d.mask.every((m) => m === 1))).toBe(true);
   });
 
-  it('one step: a push of 5 for dt 0.1 after damping the velocity by 25%, in the order no-op, left, right, down, up', () => {
+  it('one step (v3 order): move with the velocity the step began with, then damp it by 25% and add a push of 5 for dt 0.1; moves in the order no-op, left, right, down, up', () => {
     const env = placed([[0, 0], ...far], [[0, 5]]);
     let out = env.step([right, none, none]);
-    // v = 0 * 0.75 + 5 / 1 * 0.1 = 0.5; p = 0 + 0.5 * 0.1 = 0.05
-    expect([...out.decisions[0].obs.subarray(0, 4)]).toEqual([0.5, 0, 0.05, 0].map(Math.fround));
+    // p = 0 + 0 * 0.1 = 0 (it was at rest); v = 0 * 0.75 + 5 / 1 * 0.1 = 0.5
+    expect([...out.decisions[0].obs.subarray(0, 4)]).toEqual([0.5, 0, 0, 0]);
     expect([...out.decisions[1].obs.subarray(0, 2)]).toEqual([0, 0]); // far agents feel no contact force
     out = env.step([right, none, none]);
-    // v = 0.5 * 0.75 + 0.5 = 0.875; p = 0.05 + 0.0875 = 0.1375
+    // p = 0 + 0.5 * 0.1 = 0.05; v = 0.5 * 0.75 + 0.5 = 0.875
+    expect(env.positions[0]).toBeCloseTo(0.05, 12);
     expect(env.velocities[0]).toBeCloseTo(0.875, 12);
-    expect(env.positions[0]).toBeCloseTo(0.1375, 12);
     out = env.step([none, none, none]);
-    // coasting: v = 0.875 * 0.75 = 0.65625; p = 0.1375 + 0.065625 = 0.203125
+    // coasting: p = 0.05 + 0.875 * 0.1 = 0.1375; v = 0.875 * 0.75 = 0.65625
+    expect(env.positions[0]).toBeCloseTo(0.1375, 12);
     expect(env.velocities[0]).toBeCloseTo(0.65625, 12);
-    expect(env.positions[0]).toBeCloseTo(0.203125, 12);
-    expect(out.decisions[0].obs[4]).toBeCloseTo(0 - 0.203125, 6); // landmark x relative to the agent
+    expect(out.decisions[0].obs[4]).toBeCloseTo(0 - 0.1375, 6); // landmark x relative to the agent
 
     const velocityAfter = (move: number): number[] => {
       const one = placed([[0, 0], ...far], [[0, 5]]);
@@ -91,7 +91,8 @@ describe('MPE simple_spread', () => {
 
   it('overlapping agents are pushed apart by the soft contact force', () => {
     // Centres 0.2 apart, radii 0.15: overlap 0.1, penetration = 1e-3 * log(1 + e^100) = 0.1, force = 100 * 0.1 = 10.
-    // v = 10 * 0.1 = 1 away from each other; p moves by 0.1.
+    // Step 1: at rest, so they stay put, and v = 10 * 0.1 = 1 away from each other.
+    // Step 2: each moves 1 * 0.1 = 0.1 apart; still overlapping where it began, v = 1 * 0.75 + 1 = 1.75.
     const env = placed(
       [
         [-0.1, 0],
@@ -102,8 +103,23 @@ describe('MPE simple_spread', () => {
     );
     env.step([none, none, none]);
     expect([...env.velocities]).toEqual([-1, 0, 1, 0, 0, 0].map((v) => expect.closeTo(v, 12)));
+    expect([env.positions[0], env.positions[2]]).toEqual([-0.1, 0.1]);
+    env.step([none, none, none]);
     expect(env.positions[0]).toBeCloseTo(-0.2, 12);
     expect(env.positions[2]).toBeCloseTo(0.2, 12);
+    expect(env.velocities[0]).toBeCloseTo(-1.75, 12);
+  });
+
+  it('released at velocity v, an agent coasts v * dt * (1 - 0.75^n) / 0.25 in n steps: 0.4 v in all, each step moving with the velocity it began with', () => {
+    const env = placed([[0, 0], ...far], [[0, 5]], [[2, 0], [0, 0], [0, 0]]);
+    let steps = 0;
+    const coasted = [1, 2, 20].map((n) => {
+      for (; steps < n; steps++) env.step([none, none, none]);
+      return env.positions[0];
+    });
+    // v2's order (damp, then move) would give 0.3 v * (1 - 0.75^n): 0.15 after one step, not 0.2.
+    expect(coasted).toEqual([1, 2, 20].map((n) => expect.closeTo(2 * 0.1 * (1 - 0.75 ** n) / 0.25, 12)));
+    expect(coasted[0]).toBeCloseTo(0.2, 12);
   });
 
   it('pays (1 - localRatio) * global + localRatio * local on a hand-built configuration, one step later', () => {
@@ -134,8 +150,8 @@ describe('MPE simple_spread', () => {
   });
 
   it('charges -1 per overlapping agent, weighted by localRatio', () => {
-    // Agents 0 and 1 are 0.5 apart, closing at 2 each: after the step v = 1.5, each moves 0.15, so they end
-    // at -0.1 and 0.1, 0.2 < 0.15 + 0.15 apart: one collision each. Agent 2 is clear of both.
+    // Agents 0 and 1 are 0.5 apart, closing at 2 each: each moves 2 * 0.1 = 0.2 with the velocity the step
+    // began with, so they end at -0.05 and 0.05, 0.1 < 0.15 + 0.15 apart: one collision each. Agent 2 is clear of both.
     const agents = [
       [-0.25, 0],
       [0.25, 0],
@@ -148,14 +164,14 @@ describe('MPE simple_spread', () => {
     ];
     // Landmarks at distance 0 (agent 0), 0.5 (agent 1) and 1 (agent 2) after the step: global = -1.5.
     const landmarks = [
-      [-0.1, 0],
-      [0.1, 0.5],
+      [-0.05, 0],
+      [0.05, 0.5],
       [3, 2],
     ];
     for (const ratio of [0.5, 0.25]) {
       const env = placed(agents, landmarks, velocities, ratio);
       const out = env.step([none, none, none]);
-      expect(env.positions[0]).toBeCloseTo(-0.1, 12);
+      expect(env.positions[0]).toBeCloseTo(-0.05, 12);
       expect([0, 1, 2].map((i) => env.collisionsOf(i))).toEqual([1, 1, 0]);
       const global = -1.5;
       expect(out.decisions.map((d) => d.reward)).toEqual(
@@ -219,19 +235,19 @@ describe('MPE simple_spread', () => {
     const policy = assignmentSpreadPolicy();
     const out = env.step([none, none, none]);
     expect(out.decisions.map((d) => policy(d.obs))).toEqual([down, none, none]);
-    // After a coasting step it moves at 1.5 with its target 0.35 ahead; it would still coast 0.3 * 1.5 = 0.45, so it pushes back.
+    // After a coasting step it is at 0.2, moving at 1.5, with its target 0.3 ahead; it brakes for 0.3 * 1.5 = 0.45, so it pushes back.
     const coasting = placed([[0, 0], ...far], [[0.5, 0]], [[2, 0], [0, 0], [0, 0]]);
     expect(assignmentSpreadPolicy(3, 1)(coasting.step([none, none, none]).decisions[0].obs)).toBe(left);
   });
 
-  // Over seeds 0-49: the assignment policy averages -7.18 per agent per episode, uniform random moves
-  // -25.54 (standing still: -24.54).
-  it('the assignment baseline (-7.18 per agent per episode) far outscores random moves (-25.54) over 50 episodes', () => {
+  // Over seeds 0-49: the assignment policy averages -7.84 per agent per episode, uniform random moves
+  // -25.72 (standing still: -24.77).
+  it('the assignment baseline (-7.84 per agent per episode) far outscores random moves (-25.72) over 50 episodes', () => {
     const env = new SimpleSpread();
     const random = meanReturn(env, randomSpreadPolicy(Rng.fromSeed(7)), 50);
     const assignment = meanReturn(env, assignmentSpreadPolicy(), 50);
-    expect(random).toBeCloseTo(-25.54, 2);
-    expect(assignment).toBeCloseTo(-7.18, 2);
+    expect(random).toBeCloseTo(-25.72, 2);
+    expect(assignment).toBeCloseTo(-7.84, 2);
     expect(assignment - random).toBeGreaterThan(15);
   });
 

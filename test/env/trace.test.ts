@@ -1,18 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadTrace, parseTrace } from '../../src/env/workload/trace.js';
-import { InputError } from '../../src/errors.js';
-
-/** The InputError `fn` throws (fails the test if it throws nothing or something else). */
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError, but nothing was thrown');
-}
+import { inputErrorOf as inputError } from '../fixtures/input-error.js';
 
 const AZURE = [
   'TIMESTAMP,ContextTokens,GeneratedTokens',
@@ -80,10 +69,11 @@ describe('parseTrace', () => {
     expect(a.arrivals[2]).toBeCloseTo(13.75, 6);
   });
 
-  it('rejects unknown columns, naming the file', () => {
+  it('rejects unknown columns, naming the file and counting the columns without quoting them', () => {
     const e = inputError(() => parseTrace('weird.csv', 'time,prompt,output\n1,2,3\n'));
     expect(e.message).toContain('weird.csv');
-    expect(e.message).toContain('time,prompt,output');
+    expect(e.message).toContain('has 3 columns, none named as expected');
+    expect(e.message).not.toContain('time,prompt,output');
     // A header with only some of the required columns is rejected too.
     const partial = inputError(() => parseTrace('partial.csv', 'TIMESTAMP,ContextTokens\n2023-11-16 18:15:46,3\n'));
     expect(partial.message).toContain('partial.csv');
@@ -94,7 +84,8 @@ describe('parseTrace', () => {
     const e = inputError(() => parseTrace('bad-time.csv', text));
     expect(e.message).toContain('bad-time.csv');
     expect(e.message).toContain('line 3');
-    expect(e.message).toContain('18:15:xx');
+    expect(e.message).toContain('column TIMESTAMP');
+    expect(e.message).not.toContain('18:15:xx');
 
     const vidur = ['arrived_at,num_prefill_tokens,num_decode_tokens', '1,2,3', '4,5,6', 'soon,5,6'].join('\n');
     const v = inputError(() => parseTrace('bad-vidur.csv', vidur));

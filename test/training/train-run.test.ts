@@ -111,9 +111,10 @@ describe('a training run', () => {
     const crashed = join(base, 'crashed');
     let updates = 0;
     await runTraining(options(crashed, { shouldStop: () => ++updates === 2 }));
-    // What a crash while writing update 3's checkpoint can leave behind:
+    // What a crash while writing update 3's checkpoint can leave behind (the run's id is the first thing a checkpoint directory gets):
     const checkpoints = join(crashed, 'checkpoints');
     mkdirSync(join(checkpoints, '.update-000003.partial', 'actors'), { recursive: true });
+    writeFileSync(join(checkpoints, '.update-000003.partial', '.run-id'), readFileSync(join(crashed, '.run-id')));
     writeFileSync(join(checkpoints, '.update-000003.partial', 'state.msgpack'), pack({ torn: true }).subarray(0, 3));
     mkdirSync(join(checkpoints, 'update-000003')); // renamed, but the link never moved (no manifest either)
     symlinkSync('update-000003', join(checkpoints, '.latest.link'));
@@ -127,7 +128,7 @@ describe('a training run', () => {
 
 describe('the checkpoint store', () => {
   it('a failure while writing leaves latest on the previous checkpoint', async () => {
-    const store = new CheckpointStore(join(base, 'store'));
+    const store = new CheckpointStore(join(base, 'store'), 'a-run-id');
     await store.save({ update: 1 }, ['latest'], async (dir) => writeFileSync(join(dir, 'x'), 'one'));
     await expect(
       store.save({ update: 2 }, ['latest'], async (dir) => {

@@ -4,6 +4,7 @@ import { DEFAULT_CLONING_EPOCHS, DEFAULT_LABEL_SMOOTHING } from '../../learners/
 import { loadScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
 import { runCloning } from '../../training/cloning-run.js';
+import { defaultRunDir } from '../../training/run-directory.js';
 import { fractionBelowOne, integerAtLeast, positiveNumber } from '../flags.js';
 import type { CliIo } from '../io.js';
 import { Progress } from '../progress.js';
@@ -27,7 +28,7 @@ export function bcCommand(io: CliIo): Command {
     .description("behavior-clone the scenario's actors from demonstrations; the result is a run directory for eval, compare and train --warm-start")
     .argument('<scenario>', 'scenario JSON file (its learned agents and networks are the ones cloned)')
     .requiredOption('--demos <file>', 'demonstrations recorded by mappo demo (or any --record file)')
-    .option('--out <dir>', 'run directory to write (default: runs/<scenario name>-bc)')
+    .option('--out <dir>', 'run directory to write, new or empty (default: runs/<scenario name>-bc)')
     .option('--epochs <n>', 'passes over the demonstrations', integerAtLeast(1), DEFAULT_CLONING_EPOCHS)
     .option('--batch-size <n>', 'decisions per minibatch', integerAtLeast(1), 256)
     .option('--lr <x>', 'Adam learning rate at the first epoch (it decays linearly to 0)', positiveNumber, 3e-3)
@@ -43,7 +44,7 @@ export function bcCommand(io: CliIo): Command {
       const result = await runCloning({
         scenario,
         demos: flags.demos,
-        runDir: flags.out ?? `runs/${scenario.name}-bc`,
+        runDir: flags.out ?? defaultRunDir(scenario.name, '-bc'),
         epochs: flags.epochs,
         batchSize: flags.batchSize,
         lr: flags.lr,

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import { FailedResult } from '../../errors.js';
 import { exportRollout, type ExportFormat } from '../../recording/export-rollout.js';
-import { readRollout } from '../../recording/rollout-reader.js';
-import { summarizeRollout, type RolloutSummary } from '../../recording/rollout-summary.js';
-import { verifyRollout, type VerifyResult } from '../../recording/verify-rollout.js';
+import type { RolloutHeader } from '../../recording/rollout-records.js';
+import { RolloutStream } from '../../recording/rollout-stream.js';
+import { RolloutSummarizer, type RolloutSummary } from '../../recording/rollout-summary.js';
+import { RolloutVerifier, type VerifyResult } from '../../recording/verify-rollout.js';
 import type { CliIo } from '../io.js';
 import { fixed, table, thousands } from '../table.js';
 
@@ -21,17 +22,32 @@ export function replayCommand(io: CliIo): Command {
     .addOption(new Option('--export <format>', 'print the records to stdout: csv (one row per decision) or jsonl (every record)').choices(['csv', 'jsonl']))
     .option('--json', 'print one JSON document (CLI.md) instead of tables')
     .action((path: string, flags: ReplayFlags) => {
-      const file = readRollout(path);
-      for (const w of file.warnings) io.stderr(`warning: ${w}\n`);
-      const verification = flags.verify ? verifyRollout(file) : null;
+      // Read record by record: memory stays flat whatever the file's size (README, "Rollouts on disk").
+      const stream = RolloutStream.open(path);
+      const verifier = flags.verify ? new RolloutVerifier(path) : null;
       if (flags.export !== undefined) {
-        for (const line of exportRollout(file, flags.export)) io.stdout(line);
-        if (verification !== null) io.stderr(`${verificationLine(verification)}\n`);
+        // A first pass checks every record (so a damaged file prints no partial export), verifies, and
+        // collects the headers the CSV columns depend on; the second prints.
+        const headers: RolloutHeader[] = [];
+        for (const r of stream) {
+          verifier?.add(r);
+          if (r.record.type === 'header') headers.push(r.record);
+        }
+        for (const w of stream.warnings) io.stderr(`warning: ${w}\n`);
+        for (const line of exportRollout(stream, flags.export, headers)) io.stdout(line);
+        if (verifier !== null) io.stderr(`${verificationLine(verifier.result())}\n`);
       } else {
-        const summary: RolloutSummary = { ...summarizeRollout(file), verified: verification?.verified ?? null };
+        const summarizer = new RolloutSummarizer();
+        for (const r of stream) {
+          summarizer.add(r);
+          verifier?.add(r);
+        }
+        for (const w of stream.warnings) io.stderr(`warning: ${w}\n`);
+        const verification = verifier?.result() ?? null;
+        const summary: RolloutSummary = { ...summarizer.summary(path, stream.truncated), verified: verification?.verified ?? null };
         io.stdout(flags.json ? `${JSON.stringify({ ...summary, divergence: verification?.divergence ?? null }, null, 2)}\n` : formatSummary(summary, verification));
       }
-      if (verification !== null && !verification.verified) throw new FailedResult(1);
+      if (verifier !== null && !verifier.result().verified) throw new FailedResult(1);
     });
 }
 

@@ -3,6 +3,7 @@ import { produce } from 'immer';
 import { BACKENDS, useBackend, type BackendName } from '../../agents/backend.js';
 import { loadScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
+import { defaultRunDir } from '../../training/run-directory.js';
 import { runTraining, type TrainResult } from '../../training/training-run.js';
 import type { MetricsRecord } from '../../training/training-plots.js';
 import { addRunFlags, integerAtLeast, runOverrides, type RunFlags } from '../flags.js';
@@ -26,9 +27,17 @@ export function trainCommand(io: CliIo): Command {
     new Command('train')
       .description("train the scenario's learned agents (MAPPO) and write a run directory")
       .argument('<scenario>', 'scenario JSON file')
-      .option('--out <dir>', 'run directory (default: runs/<scenario name>)')
-      .option('--updates <n>', 'number of PPO updates (overrides learner.updates)', integerAtLeast(1))
-      .option('--resume', 'continue the run in --out from its latest checkpoint')
+      .option(
+        '--out <dir>',
+        'run directory: new or empty, a run to --resume, or a run stopped before its first checkpoint (started over) (default: runs/<scenario name>)',
+      )
+      .option(
+        '--updates <n>',
+        "number of PPO updates (overrides learner.updates); with --resume, the run's new total, e.g. to extend a finished run: " +
+          'refused if the learning rate or entropy coefficient is scheduled (linear, cosine) over the old total',
+        integerAtLeast(1),
+      )
+      .option('--resume', 'continue the run in --out from its latest checkpoint (an earlier one if the latest is damaged)')
       .option('--threads <n>', 'threads for rollouts (default: one per core)', integerAtLeast(1))
       .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('wasm'))
       .option('--warm-start <run-dir>', 'start from the actors of a run (e.g. from mappo bc), held near them by a fading KL penalty')
@@ -55,12 +64,17 @@ export function trainCommand(io: CliIo): Command {
     try {
       result = await runTraining({
         scenario,
-        runDir: flags.out ?? `runs/${scenario.name}`,
+        runDir: flags.out ?? defaultRunDir(scenario.name),
         resume: flags.resume === true,
+        updates: flags.updates,
         threads: flags.threads,
         backend: flags.backend,
         onUpdate: (m, total) => progress.update(progressLine(m, total)),
         onProgress: (line) => progress.update(line),
+        onNotice: (line) => {
+          progress.done();
+          io.stderr(`note: ${line}\n`);
+        },
         shouldStop: () => stop,
         record: flags.record,
         warmStart: flags.warmStart,

@@ -1,4 +1,4 @@
-import { replicaTypeNames, type ClusterSpec, type ServiceTimeSpec } from '../../scenario/cluster-schema.js';
+import { replicaTypeNames, replicaTypeOf, type ClusterSpec, type ServiceTimeSpec } from '../../scenario/cluster-schema.js';
 import type { EventLoop } from '../core/event-loop.js';
 import { constant, exponential, gamma, lognormal, uniform, type Sampler } from '../distributions.js';
 import type { Rng } from '../rng.js';
@@ -14,7 +14,7 @@ const BATCH_POLICIES = { vllm: prefillFirst, sarathi: chunkedPrefill };
 /** The cluster's replicas in scenario order (r0, r1, ...), the autoscaling pool last. */
 export function buildReplicas(spec: ClusterSpec, loop: EventLoop, rng: Rng): Replica[] {
   return replicaTypeNames(spec).map((name, index) => {
-    const type = spec.replicaTypes[name];
+    const type = replicaTypeOf(spec, name);
     return type.model === 'llm'
       ? new LlmReplica(index, name, loop, type, BATCH_POLICIES[type.batching.kind])
       : new FifoReplica(index, name, loop, serviceTime(type.serviceTime), rng.derive(`service/${index}`), pricingOf(type));

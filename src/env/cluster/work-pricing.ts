@@ -17,8 +17,8 @@ export interface WorkPricing {
 }
 
 /** The typical decode step prices assume: sequences in the batch and tokens of context each. */
-export const TYPICAL_BATCH = 32;
-export const TYPICAL_CONTEXT = 1000;
+const TYPICAL_BATCH = 32;
+const TYPICAL_CONTEXT = 1000;
 /** Prompt tokens a typical prefill iteration carries, over which its overhead is shared. */
 const TYPICAL_PREFILL = 1000;
 

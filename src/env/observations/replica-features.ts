@@ -1,4 +1,4 @@
-import { replicaTypeNames, type ClusterSpec } from '../../scenario/cluster-schema.js';
+import { replicaTypeNames, replicaTypeOf, type ClusterSpec } from '../../scenario/cluster-schema.js';
 import type { Capacity, ReplicaState } from '../cluster/capacity.js';
 import type { Replica } from '../cluster/replica.js';
 import { pricingOf } from '../cluster/work-pricing.js';
@@ -27,7 +27,7 @@ export function replicaSpeeds(spec: ClusterSpec): ReplicaSpeeds {
   const decodeTime: number[] = [];
   const prefillTime: number[] = [];
   for (const name of replicaTypeNames(spec)) {
-    const type = spec.replicaTypes[name];
+    const type = replicaTypeOf(spec, name);
     const price = pricingOf(type);
     decodeTime.push(type.model === 'llm' ? price.decodeToken : price.request);
     prefillTime.push(type.model === 'llm' ? price.prefillToken : price.request);
