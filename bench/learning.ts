@@ -11,6 +11,7 @@ import { useBackend } from '../src/agents/backend.js';
 import type { EnvSpec } from '../src/env/env-spec.js';
 import { makeEnv } from '../src/env/env-spec.js';
 import { Rng } from '../src/env/rng.js';
+import { LEARNING_BENCH_SEED_BASE } from '../src/env/seeds.js';
 import { SimpleSpread, assignmentSpreadPolicy, randomSpreadPolicy, type SpreadPolicy } from '../src/env/games/simple-spread.js';
 import { meanCi } from '../src/evaluation/confidence-interval.js';
 import { runEpisodes } from '../src/evaluation/run-episodes.js';
@@ -33,7 +34,7 @@ interface Task {
   target: (learned: number, baselines: { name: string; value: number }[]) => string;
 }
 
-const EVAL_SEEDS = Array.from({ length: 200 }, (_, i) => 900_000 + i);
+const EVAL_SEEDS = Array.from({ length: 200 }, (_, i) => LEARNING_BENCH_SEED_BASE + i);
 
 const tasks: Record<string, Task> = {
   'cart-pole': {

@@ -6,7 +6,8 @@ import type { AgentInfo } from '../src/env/multi-agent/contract.js';
 import { Rng } from '../src/env/rng.js';
 import { PpoLearner } from '../src/learners/ppo-learner.js';
 import { RolloutCollector } from '../src/rollout/rollout-collector.js';
-import { RowKind, TrajectoryTable } from '../src/rollout/trajectory-table.js';
+import { RowState } from '../src/rollout/row-state.js';
+import { TrajectoryTable } from '../src/rollout/trajectory-table.js';
 import { learnerSchema } from '../src/scenario/learner-schema.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { networksSchema } from '../src/scenario/networks-schema.js';
@@ -78,7 +79,7 @@ async function peerShapedSteps(): Promise<Figure[]> {
 function syntheticTable(rows: number, rng: Rng): TrajectoryTable {
   const t = new TrajectoryTable('peer', 32, 8, 32, 0, 0);
   for (let i = 0; i < rows; i++) {
-    const r = t.push(RowKind.Step, 0, 0, i);
+    const r = t.push(RowState.Ready, 0, 0, i);
     for (let k = 0; k < 32; k++) t.obs[r * 32 + k] = t.state[r * 32 + k] = rng.normal();
     t.mask.fill(1, r * 8, r * 8 + 8);
     t.action[r] = rng.int(8);

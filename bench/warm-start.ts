@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { produce } from 'immer';
 import { useBackend } from '../src/agents/backend.js';
 import { ClusterEnv } from '../src/env/cluster-env.js';
+import { DEMO_SEED_BASE } from '../src/env/seeds.js';
 import { seedRange } from '../src/evaluation/compare-policies.js';
 import { playHeuristics, withSchedulersPosed } from '../src/evaluation/heuristic-episodes.js';
 import { DEFAULT_CLONING_EPOCHS, DEFAULT_LABEL_SMOOTHING } from '../src/learners/behavior-cloning.js';
@@ -31,7 +32,7 @@ import { learnerSchema } from '../src/scenario/learner-schema.js';
 import type { Scenario } from '../src/scenario/scenario-schema.js';
 import { writeFileAtomic } from '../src/storage/atomic-file.js';
 import { runCloning } from '../src/training/cloning-run.js';
-import type { MetricsRecord } from '../src/training/training-plots.js';
+import type { MetricsRecord } from '../src/training/metrics-file.js';
 import { runTraining } from '../src/training/training-run.js';
 import type { Figure } from './harness.js';
 
@@ -69,9 +70,9 @@ const base = produce(loadScenario('scenarios/default.json'), (s) => {
 // 1. Demonstrations, on seeds no evaluation or validation uses.
 const demos = join(work, 'demos.msgpack');
 const posed = withSchedulersPosed(base);
-const writer = RolloutWriter.open(demos, runHeader('demo', { kind: 'cluster', scenario: posed }, new ClusterEnv(posed), 2_000_000, DEMONSTRATOR));
+const writer = RolloutWriter.open(demos, runHeader('demo', { kind: 'cluster', scenario: posed }, new ClusterEnv(posed), DEMO_SEED_BASE, DEMONSTRATOR));
 const actionCounts = [0, 0, 0, 0];
-playHeuristics(base, [DEMONSTRATOR], seedRange(2_000_000, DEMO_EPISODES), new EpisodeRecorder({
+playHeuristics(base, [DEMONSTRATOR], seedRange(DEMO_SEED_BASE, DEMO_EPISODES), new EpisodeRecorder({
   append: (r) => {
     if (r.type === 'decision') actionCounts[r.action]++;
     writer.append(r);

@@ -15,7 +15,7 @@ export interface RunSummary {
   wallSeconds: number;
 }
 
-/** A row of `ablate --json` (CLI.md), with each run's figures and errors besides. */
+/** A row of `ablate --json` (docs/cli.md), with each run's figures and errors besides. */
 export interface VariantSummary {
   name: string;
   overrides: Record<string, unknown>;

@@ -1,8 +1,7 @@
 import { renderChartGrid } from '../plots/grid.js';
 import type { DataPoint, LineChartSpec, LineSeries } from '../plots/line-chart.js';
 import { writePngAtomic } from '../plots/png.js';
-import { readMetrics } from '../training/training-run.js';
-import type { MetricsRecord } from '../training/training-plots.js';
+import { readMetrics, type MetricsRecord } from '../training/metrics-file.js';
 
 /** A variant's finished runs, whose curves are drawn as one mean line with the seeds' spread around it. */
 export interface CurveSource {

@@ -2,8 +2,9 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendName } from '../agents/backend.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
-import { SCENARIO_FILE, runTraining } from '../training/training-run.js';
-import type { MetricsRecord } from '../training/training-plots.js';
+import type { MetricsRecord } from '../training/metrics-file.js';
+import { SCENARIO_FILE } from '../training/run-layout.js';
+import { runTraining } from '../training/training-run.js';
 import { writeRunRecord, type RunRecord } from './run-record.js';
 
 /** What a worker is asked to do: one training run, as planned (see PlannedRun). */

@@ -4,7 +4,7 @@ import { produce } from 'immer';
 import { InputError } from '../errors.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { CheckpointStore } from '../training/checkpoint-store.js';
-import { SCENARIO_FILE } from '../training/training-run.js';
+import { SCENARIO_FILE } from '../training/run-layout.js';
 import { readRunRecord, scenarioHash, type RunRecord } from './run-record.js';
 import type { Variant } from './variants.js';
 

@@ -6,6 +6,9 @@ import type { NetworksSpec } from '../scenario/networks-schema.js';
 import { Actor } from './networks/actor.js';
 import { Critic } from './networks/critic.js';
 
+/** The name the policy of these networks goes by in reports, comparisons and recorded rollouts, beside the heuristics' names. */
+export const LEARNED_POLICY = 'mappo';
+
 /** A network and the agents that use it. */
 export interface Assigned<N> {
   /** "actor/scheduler", "actor/replica/r2", "critic", "critic/scheduler", ... */

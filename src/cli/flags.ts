@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { BACKENDS, type BackendName } from '../agents/backend.js';
 import type { RunOverrides } from '../scenario/overrides.js';
 
 /** Commander parsers that reject bad values with the phrase commander appends to its error sentence. */
@@ -24,7 +25,7 @@ export function fractionBelowOne(value: string): number {
   return n;
 }
 
-/** The flags shared by every command that runs a scenario (CLI.md). */
+/** The flags shared by every command that runs a scenario (docs/cli.md, "Shared run flags"). */
 export function addRunFlags(command: Command): Command {
   return command
     .option('--seed <n>', 'random seed (overrides the scenario)', integerAtLeast(0))
@@ -42,4 +43,17 @@ export interface RunFlags {
 
 export function runOverrides(flags: RunFlags): RunOverrides {
   return { seed: flags.seed, requests: flags.requests, trace: flags.trace, timeScale: flags.timeScale };
+}
+
+/**
+ * `--backend <name>`, declared here once so every command that runs networks
+ * offers the same choices and default; the description says what the backend
+ * runs in that command (the trained policy in compare, every run in ablate).
+ */
+export function backendOption(description = 'tensor backend'): Option {
+  return new Option('--backend <name>', description).choices(BACKENDS).default('wasm' satisfies BackendName);
+}
+
+export interface BackendFlags {
+  backend: BackendName;
 }

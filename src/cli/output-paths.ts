@@ -6,7 +6,7 @@ import { appendRefusal } from '../recording/rollout-writer.js';
 /** What an output flag names: a directory a command fills, or a rollout file it appends a run to. */
 type OutputKind = 'directory' | 'rollout';
 
-/** Each command's output flags (CLI.md). */
+/** Each command's output flags (docs/cli.md, "Checks before work"). */
 const OUTPUTS: Record<string, Partial<Record<'out' | 'record', OutputKind>>> = {
   train: { out: 'directory', record: 'rollout' },
   bc: { out: 'directory' },

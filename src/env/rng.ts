@@ -9,6 +9,8 @@
  * same requests at the same times for the same seed.
  *
  * The state is four 32-bit words, so it can be checkpointed and restored exactly.
+ * Which seeds a run, a validation or a demonstration uses, and the streams
+ * training and evaluation derive, are in seeds.ts.
  */
 export type RngState = readonly [number, number, number, number];
 

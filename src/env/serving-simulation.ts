@@ -1,7 +1,8 @@
 import { InputError } from '../errors.js';
 import { schedulerPolicyOf, type Scenario } from '../scenario/scenario-schema.js';
 import { replicaTypeNames, replicaTypeOf } from '../scenario/cluster-schema.js';
-import { RewardSystem, type DecisionLookup, type PaymentSink } from '../reward/reward-system.js';
+import type { PaymentLog } from '../reward/payment-log.js';
+import { RewardSystem } from '../reward/reward-system.js';
 import { ThresholdAutoscaler } from './autoscaling/threshold-autoscaler.js';
 import { buildReplicas } from './cluster/build-replicas.js';
 import { Capacity } from './cluster/capacity.js';
@@ -21,18 +22,21 @@ import { workloadMeans, type WorkloadMeans } from './workload/workload-means.js'
 /** Supplies a front-end's router in place of the scenario's heuristic (e.g. a learned agent's), or null to keep it. */
 export type RouterFactory = (frontend: number, rng: Rng) => Router | null;
 
-/** What an environment plugs into a simulation: its agents' routers and where rewards go. */
-export interface SimulationHooks {
+/** What an environment plugs into a simulation: its agents' routers, and a log for the payments its agents are credited with. */
+export interface SimulationOptions {
   routerFactory?: RouterFactory;
-  payments?: PaymentSink;
-  decisions?: DecisionLookup;
+  /** Where reward terms log their weighted payments for credit assignment (see RewardBridge); without it they are only tallied. */
+  payments?: PaymentLog;
 }
 
 /**
  * One run of a serving scenario: the event loop, the cluster, the request
- * streams and their schedulers, and the metrics, all drawing randomness from
- * streams of one seeded generator. `run()` simulates to the end; environments
- * call `advance()` to stop at pending decisions.
+ * streams and their schedulers, the metrics and the reward, all drawing
+ * randomness from streams of one seeded generator. Its components react to
+ * events in the React phase; the reward terms score in the Score phase and
+ * close their windows in the Close phase (see core/phase.ts). `run()`
+ * simulates to the end; environments call `advance()` to stop at pending
+ * decisions, and add the Assign and Close work of their agents (RewardBridge).
  */
 export class ServingSimulation {
   readonly loop = new EventLoop();
@@ -49,9 +53,9 @@ export class ServingSimulation {
 
   constructor(
     readonly scenario: Scenario,
-    hooks: SimulationHooks = {},
+    options: SimulationOptions = {},
   ) {
-    const routerFactory = hooks.routerFactory;
+    const routerFactory = options.routerFactory;
     this.rng = Rng.fromSeed(scenario.seed);
     const replicas = buildReplicas(scenario.cluster, this.loop, this.rng);
     this.cluster = new Cluster(this.loop, replicas);
@@ -86,8 +90,7 @@ export class ServingSimulation {
     this.loop.on(EventKind.Arrival).subscribe((ev) => this.route(ev.request as Request, ev.target));
     const autoscaler = scenario.agents.autoscaler;
     if (autoscaler.policy === 'threshold') new ThresholdAutoscaler(this.loop, this.capacity, replicas, autoscaler, (time) => this.periodicDue(time));
-    this.rewards = new RewardSystem(scenario.reward, this.loop, replicas, this.capacity, hooks.payments ?? null, hooks.decisions);
-    this.capacity.watchDrains();
+    this.rewards = new RewardSystem(scenario.reward, { loop: this.loop, replicas, capacity: this.capacity }, options.payments ?? null);
     this.arrivals.start();
   }
 

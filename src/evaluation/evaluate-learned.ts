@@ -1,11 +1,9 @@
-import { LEARNED_POLICY } from '../agents/learned-policy.js';
-import type { NetworkMap } from '../agents/network-map.js';
+import { LEARNED_POLICY, type NetworkMap } from '../agents/network-map.js';
 import type { ClusterEnv } from '../env/cluster-env.js';
 import type { SimulationReport } from '../env/metrics/report.js';
 import type { EpisodeRecorder } from '../recording/episode-recorder.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { runEpisodes, type EpisodeOutcome } from './run-episodes.js';
-
 
 /**
  * Plays the networks' policy on a serving scenario, one episode per seed, and

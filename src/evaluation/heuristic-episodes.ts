@@ -40,14 +40,6 @@ export function playHeuristics(scenario: Scenario, heuristics: readonly Heuristi
   return reports;
 }
 
-/**
- * Demonstrations take seeds from 2,000,000 up unless told otherwise, apart from
- * the seeds evaluation (the scenario's seed up), validation (1,000,000 up) and
- * training (2^32 up) use, so a policy cloned from them is never judged on
- * episodes it imitated.
- */
-export const DEMO_SEED_BASE = 2_000_000;
-
 /** What recordDemonstrations wrote. */
 export interface Demonstrations {
   reports: SimulationReport[];
@@ -57,8 +49,9 @@ export interface Demonstrations {
 /**
  * Records heuristics playing the scenario (episode k by `heuristics[k mod n]`)
  * to a rollout file, every routing decision with the observation a learned
- * scheduler would have had: demonstrations for behavior cloning. The file is
- * appended to if it exists.
+ * scheduler would have had: demonstrations for behavior cloning (on seeds from
+ * DEMO_SEED_BASE unless told otherwise, see seeds.ts). The file is appended to
+ * if it exists.
  */
 export function recordDemonstrations(scenario: Scenario, heuristics: readonly HeuristicName[], seeds: readonly number[], file: string): Demonstrations {
   const posed = withSchedulersPosed(scenario);

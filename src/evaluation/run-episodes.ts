@@ -1,11 +1,13 @@
-import { LEARNED_POLICY } from '../agents/learned-policy.js';
-import type { NetworkMap } from '../agents/network-map.js';
+import { BatchedPolicy } from '../agents/batched-policy.js';
+import { LEARNED_POLICY, type NetworkMap } from '../agents/network-map.js';
 import { ClusterEnv } from '../env/cluster-env.js';
 import { makeEnv, type EnvSpec } from '../env/env-spec.js';
-import type { Decision, MultiAgentEnv, StepOutcome } from '../env/multi-agent/contract.js';
-import { Rng } from '../env/rng.js';
+import type { MultiAgentEnv, StepOutcome } from '../env/multi-agent/contract.js';
+import type { Rng } from '../env/rng.js';
+import { policyStream } from '../env/seeds.js';
 import type { HeuristicName } from '../env/routing/registry.js';
 import type { EpisodeRecorder } from '../recording/episode-recorder.js';
+import { EpisodeReturn } from '../rollout/episode-return.js';
 
 /** One evaluation episode's outcome. */
 export interface EpisodeOutcome {
@@ -38,24 +40,30 @@ export interface EvaluationOptions {
   recorder?: EpisodeRecorder;
 }
 
-interface Slot {
-  env: MultiAgentEnv;
-  copy: number;
-  index: number;
-  seed: number;
-  rng: Rng;
-  heuristic: HeuristicName | null;
+/** The episode an env copy is playing. */
+interface RunningEpisode {
+  /** Position of its seed in `seeds`, and of its outcome in the result. */
+  readonly index: number;
+  readonly seed: number;
+  /** Samples its actions: a stream of its seed, so its result does not depend on the episodes beside it. */
+  readonly rng: Rng;
+  readonly heuristic: HeuristicName | null;
   outcome: StepOutcome;
-  rewards: number[];
+  readonly episodeReturn: EpisodeReturn;
   decisions: number;
-  hidden: Float32Array[];
+  /** Per agent: its actor's recurrent state. */
+  readonly actorHidden: Float32Array[];
 }
 
-/** One pending decision of a running episode. */
-interface Pending {
-  slot: Slot;
-  d: Decision;
-  j: number;
+/** One env copy: its environment, the episode it plays (null once the seeds have run out), and its step's scratch arrays. */
+interface EnvCopy {
+  readonly env: MultiAgentEnv;
+  episode: RunningEpisode | null;
+  /** Per pending-decision count n: a reusable array for n actions. */
+  readonly actions: Int32Array[];
+  /** Per pending decision: its action's log-probability and its critic value, NaN where there is none. */
+  readonly logProbs: Float64Array;
+  readonly values: Float64Array;
 }
 
 /**
@@ -66,112 +74,123 @@ interface Pending {
 export function runEpisodes(envSpec: EnvSpec, policy: NetworkMap | EpisodePolicy, seeds: readonly number[], options: EvaluationOptions = {}): EpisodeOutcome[] {
   const chosen: EpisodePolicy = 'heuristics' in policy || 'networks' in policy ? policy : { networks: policy };
   if ('heuristics' in chosen && chosen.heuristics.length === 0) throw new Error('runEpisodes: no heuristic given');
-  const copies = Math.max(1, Math.min(options.copies ?? 16, seeds.length));
-  const envs = Array.from({ length: copies }, () => makeEnv(envSpec));
+  const networks = 'networks' in chosen ? chosen.networks : null;
+  const copies: EnvCopy[] = Array.from({ length: Math.max(1, Math.min(options.copies ?? 16, seeds.length)) }, () => {
+    const env = makeEnv(envSpec);
+    const agents = env.agents.length;
+    return {
+      env,
+      episode: null,
+      actions: Array.from({ length: agents + 1 }, (_, n) => new Int32Array(n)),
+      logProbs: new Float64Array(agents),
+      values: new Float64Array(agents),
+    };
+  });
+  const batched = networks === null ? null : new BatchedPolicy(networks, copies.length);
   const results: EpisodeOutcome[] = new Array(seeds.length);
   const recorder = options.recorder;
   let nextSeed = 0;
-  const start = (env: MultiAgentEnv, copy: number): Slot | null => {
+  const start = (copy: EnvCopy, c: number): RunningEpisode | null => {
     if (nextSeed >= seeds.length) return null;
     const index = nextSeed++;
     const seed = seeds[index];
     const heuristic = 'heuristics' in chosen ? chosen.heuristics[index % chosen.heuristics.length] : null;
-    const outcome = env.reset(seed);
-    recorder?.episodeStart(copy, seed, 1, heuristic ?? LEARNED_POLICY);
+    const outcome = copy.env.reset(seed);
+    recorder?.episodeStart(c, seed, 1, heuristic ?? LEARNED_POLICY);
     return {
-      env,
-      copy,
       index,
       seed,
-      rng: Rng.fromSeed(seed).derive('policy'),
+      rng: policyStream(seed),
       heuristic,
       outcome,
-      rewards: env.agents.map(() => 0),
+      episodeReturn: new EpisodeReturn(copy.env.agents.length),
       decisions: 0,
-      hidden: 'networks' in chosen ? env.agents.map((a) => new Float32Array(chosen.networks.actorFor(a.index).hiddenSize)) : [],
+      actorHidden: copy.env.agents.map((a) => new Float32Array(networks?.actorFor(a.index).hiddenSize ?? 0)),
     };
   };
-  let running = envs.map(start).filter((s): s is Slot => s !== null);
-  while (running.length > 0) {
-    const pending = running.flatMap((slot) => slot.outcome.decisions.map((d, j) => ({ slot, d, j })));
-    const actions = new Map<Slot, Int32Array>(running.map((s) => [s, new Int32Array(s.outcome.decisions.length)]));
-    const logProbs = new Map<Slot, Float64Array>(running.map((s) => [s, new Float64Array(s.outcome.decisions.length).fill(NaN)]));
-    const values = new Map<Slot, Float64Array>(running.map((s) => [s, new Float64Array(s.outcome.decisions.length).fill(NaN)]));
-    if ('networks' in chosen) {
-      actWithNetworks(chosen.networks, pending, actions, logProbs, options.greedy ?? false);
-      if (recorder) evaluateValues(chosen.networks, pending, values);
-    } else {
-      for (const slot of running) {
-        if (!(slot.env instanceof ClusterEnv)) throw new Error('heuristic policies act only in cluster environments');
-        actions.set(slot, slot.env.heuristicActions(slot.heuristic as HeuristicName));
-      }
+  copies.forEach((copy, c) => (copy.episode = start(copy, c)));
+  while (copies.some((copy) => copy.episode !== null)) {
+    for (const copy of copies) {
+      copy.logProbs.fill(NaN);
+      copy.values.fill(NaN);
     }
-    const still: Slot[] = [];
-    for (const slot of running) {
-      const chosenActions = actions.get(slot) as Int32Array;
-      for (const d of slot.outcome.decisions) slot.rewards[d.agent] += d.reward;
-      slot.decisions += slot.outcome.decisions.length;
-      const captured = recorder?.capture(slot.copy, slot.outcome.decisions, chosenActions, logProbs.get(slot), values.get(slot));
-      slot.outcome = slot.env.step(chosenActions);
-      if (captured) recorder?.stepped(slot.copy, captured, slot.outcome, slot.env);
-      for (const c of slot.outcome.credits) slot.rewards[c.agent] += c.reward;
-      if (slot.outcome.ended === null) {
-        still.push(slot);
-        continue;
-      }
-      for (const f of slot.outcome.final) slot.rewards[f.agent] += f.reward;
-      results[slot.index] = {
-        seed: slot.seed,
-        reward: slot.rewards.reduce((a, b) => a + b, 0),
-        rewardByAgent: slot.rewards,
-        decisions: slot.decisions,
-        ended: slot.outcome.ended,
-        summary: slot.env.summary?.() ?? {},
+    if (batched !== null) {
+      act(batched, copies, options.greedy ?? false);
+      if (recorder) valuePending(batched.networks, copies);
+    }
+    copies.forEach((copy, c) => {
+      const episode = copy.episode;
+      if (episode === null) return;
+      const pending = episode.outcome.decisions;
+      const actions = episode.heuristic === null ? copy.actions[pending.length] : heuristicActions(copy.env, episode.heuristic);
+      episode.episodeReturn.addDecisions(pending);
+      episode.decisions += pending.length;
+      const captured = recorder?.capture(c, pending, actions, copy.logProbs, copy.values);
+      episode.outcome = copy.env.step(actions);
+      if (captured) recorder?.stepped(c, captured, episode.outcome, copy.env);
+      episode.episodeReturn.addStep(episode.outcome);
+      if (episode.outcome.ended === null) return;
+      const rewardByAgent = Array.from(episode.episodeReturn.byAgent);
+      results[episode.index] = {
+        seed: episode.seed,
+        // Summed agent by agent, so that it is exactly the sum of rewardByAgent.
+        reward: rewardByAgent.reduce((a, b) => a + b, 0),
+        rewardByAgent,
+        decisions: episode.decisions,
+        ended: episode.outcome.ended,
+        summary: copy.env.summary?.() ?? {},
       };
-      options.onEpisodeEnd?.(slot.env, results[slot.index]);
-      const next = start(slot.env, slot.copy);
-      if (next !== null) still.push(next);
-    }
-    running = still;
+      options.onEpisodeEnd?.(copy.env, results[episode.index]);
+      copy.episode = start(copy, c);
+    });
   }
   return results;
 }
 
-/** One batched forward pass per actor over every pending decision that uses it. */
-function actWithNetworks(networks: NetworkMap, pending: Pending[], actions: Map<Slot, Int32Array>, logProbs: Map<Slot, Float64Array>, greedy: boolean): void {
-  networks.actors.forEach(({ network: actor }, k) => {
-    const mine = pending.filter((p) => networks.actorOf[p.d.agent] === k);
-    if (mine.length === 0) return;
-    const obs = new Float32Array(mine.length * actor.obsSize);
-    const mask = new Uint8Array(mine.length * actor.actionCount);
-    const hidden = actor.recurrent ? new Float32Array(mine.length * actor.hiddenSize) : undefined;
-    mine.forEach((p, i) => {
-      obs.set(p.d.obs, i * actor.obsSize);
-      mask.set(p.d.mask, i * actor.actionCount);
-      hidden?.set(p.slot.hidden[p.d.agent], i * actor.hiddenSize);
-    });
-    // A greedy choice has no sampling distribution to take a log-probability from: NaN stays.
-    const out: { actions: Int32Array; logProbs?: Float32Array; hidden?: Float32Array } = greedy
-      ? actor.actGreedy(obs, mask, mine.length, hidden)
-      : actor.act(obs, mask, mine.length, 1, mine.map((p) => p.slot.rng), hidden);
-    mine.forEach((p, i) => {
-      (actions.get(p.slot) as Int32Array)[p.j] = out.actions[i];
-      if (out.logProbs) (logProbs.get(p.slot) as Float64Array)[p.j] = out.logProbs[i];
-      if (out.hidden) p.slot.hidden[p.d.agent].set(out.hidden.subarray(i * actor.hiddenSize, (i + 1) * actor.hiddenSize));
-    });
+/** Every copy's pending decisions through the networks, one batched forward pass per actor. */
+function act(batched: BatchedPolicy, copies: readonly EnvCopy[], greedy: boolean): void {
+  batched.clear();
+  copies.forEach((copy, c) => {
+    const episode = copy.episode;
+    if (episode === null) return;
+    const pending = episode.outcome.decisions;
+    for (let j = 0; j < pending.length; j++) batched.add(c, j, pending[j], episode.actorHidden[pending[j].agent], episode.rng);
   });
+  // A greedy choice has no sampling distribution to take a log-probability from: NaN stays.
+  if (greedy) batched.greedy();
+  else batched.sample(1);
+  for (const batch of batched.batches) {
+    for (let i = 0; i < batch.count; i++) {
+      const copy = copies[batch.copy[i]];
+      copy.actions[(copy.episode as RunningEpisode).outcome.decisions.length][batch.index[i]] = batch.actions[i];
+      if (batch.logProbs) copy.logProbs[batch.index[i]] = batch.logProbs[i];
+    }
+  }
 }
 
-/** The critics' values of the pending decisions (for recordings; feed-forward critics only, NaN for recurrent ones). */
-function evaluateValues(networks: NetworkMap, pending: Pending[], values: Map<Slot, Float64Array>): void {
+function heuristicActions(env: MultiAgentEnv, heuristic: HeuristicName): ArrayLike<number> {
+  if (!(env instanceof ClusterEnv)) throw new Error('heuristic policies act only in cluster environments');
+  return env.heuristicActions(heuristic);
+}
+
+/** The critics' values of the pending decisions, for recordings (feed-forward critics only: NaN stays for recurrent ones). */
+function valuePending(networks: NetworkMap, copies: readonly EnvCopy[]): void {
   networks.critics.forEach(({ network: critic }, k) => {
     if (critic.recurrent) return;
-    const mine = pending.filter((p) => networks.criticOf[p.d.agent] === k);
+    const mine: [EnvCopy, number][] = [];
+    for (const copy of copies) {
+      const pending = copy.episode?.outcome.decisions ?? [];
+      for (let j = 0; j < pending.length; j++) if (networks.criticOf[pending[j].agent] === k) mine.push([copy, j]);
+    }
     if (mine.length === 0) return;
-    const width = networks.centralCritic ? networks.stateSize : (mine[0].d.obs.length as number);
-    const input = new Float32Array(mine.length * width);
-    mine.forEach((p, i) => input.set(networks.centralCritic ? p.d.state : p.d.obs, i * width));
-    const out = critic.evaluate(input, mine.length);
-    mine.forEach((p, i) => ((values.get(p.slot) as Float64Array)[p.j] = out[i]));
+    const input = (copy: EnvCopy, j: number): Float32Array => {
+      const d = (copy.episode as RunningEpisode).outcome.decisions[j];
+      return networks.centralCritic ? d.state : d.obs;
+    };
+    const width = networks.centralCritic ? networks.stateSize : input(...mine[0]).length;
+    const rows = new Float32Array(mine.length * width);
+    mine.forEach(([copy, j], i) => rows.set(input(copy, j), i * width));
+    const out = critic.evaluate(rows, mine.length);
+    mine.forEach(([copy, j], i) => (copy.values[j] = out[i]));
   });
 }

@@ -1,6 +1,6 @@
 import type { AgentInfo } from '../env/multi-agent/contract.js';
-import type { RolloutBatch } from '../rollout/rollout-collector.js';
-import { RowKind } from '../rollout/trajectory-table.js';
+import type { RolloutBatch } from '../rollout/rollout-batch.js';
+import { RowState } from '../rollout/row-state.js';
 
 /**
  * What a rollout batch says about behaviour: each agent's action distribution
@@ -18,7 +18,7 @@ export function batchMetrics(batch: RolloutBatch, agents: readonly AgentInfo[]):
   let steps = 0;
   for (const t of batch.tables) {
     for (let i = 0; i < t.length; i++) {
-      if (t.kind[i] !== RowKind.Step) continue;
+      if (t.rowState[i] !== RowState.Ready) continue;
       rewardSum += t.reward[i];
       steps++;
     }

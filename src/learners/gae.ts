@@ -1,4 +1,5 @@
-import { RowKind, type TrajectoryTable } from '../rollout/trajectory-table.js';
+import { RowState } from '../rollout/row-state.js';
+import type { TrajectoryTable } from '../rollout/trajectory-table.js';
 
 export interface AdvantageEstimate {
   /** Per row of the table (0 for rows that do not train). */
@@ -25,7 +26,7 @@ export function discount(gamma: number, elapsed: number, timeUnit: number): numb
  *
  * `values` are the critic's values in return units (de-normalized). A truncated
  * episode or a decision still open at the end of the rollout bootstraps from
- * the value of its next row (Bootstrap or Open), which carries no advantage.
+ * the value of its next row (BootstrapOnly, or a row still awaiting), which carries no advantage.
  */
 export function estimateAdvantages(
   table: TrajectoryTable,
@@ -40,12 +41,12 @@ export function estimateAdvantages(
   const returns = new Float32Array(n);
   // Every row's next comes later in the table (rows of a copy are in decision order), so one backward pass suffices.
   for (let i = n - 1; i >= 0; i--) {
-    if (table.kind[i] !== RowKind.Step) continue;
+    if (table.rowState[i] !== RowState.Ready) continue;
     const next = table.next[i];
     const g = discount(gamma, table.elapsed[i], timeUnit);
     const nextValue = next >= 0 ? values[next] : 0;
     const delta = rewards[i] + g * nextValue - values[i];
-    const carry = next >= 0 && table.kind[next] === RowKind.Step ? advantages[next] : 0;
+    const carry = next >= 0 && table.rowState[next] === RowState.Ready ? advantages[next] : 0;
     advantages[i] = delta + g * lambda * carry;
     returns[i] = advantages[i] + values[i];
   }

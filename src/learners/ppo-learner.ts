@@ -2,22 +2,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NetworkMap } from '../agents/network-map.js';
 import { Actor } from '../agents/networks/actor.js';
 import { Rng } from '../env/rng.js';
-import type { RolloutBatch } from '../rollout/rollout-collector.js';
-import { RowKind } from '../rollout/trajectory-table.js';
+import type { RolloutBatch } from '../rollout/rollout-batch.js';
+import { RowState } from '../rollout/row-state.js';
 import type { LearnerSpec } from '../scenario/learner-schema.js';
 import { estimateAdvantages } from './gae.js';
 import { GradientAccumulator } from './gradient-accumulator.js';
+import { addLossStats, lossMeans, readLossStats, zeroLossStats, type LossStats, type LossStatTensors } from './loss-stats.js';
 import { actorSlice, criticSlice, type TableTargets } from './minibatch.js';
-import { AdvantageNormalizer } from './policies/advantage-normalizer.js';
-import { EntropyControl } from './policies/entropy/entropy-control.js';
-import type { KlController } from './policies/kl-control/kl-controller.js';
-import { buildKlController, needsReference } from './policies/kl-control/registry.js';
-import type { LrSchedule } from './policies/learning-rate/lr-schedule.js';
-import { buildLrSchedule } from './policies/learning-rate/registry.js';
-import { buildRewardScaler } from './policies/reward-scaling/registry.js';
-import type { RewardScaler } from './policies/reward-scaling/reward-scaler.js';
-import { buildValueNormalizer } from './policies/value-normalization/registry.js';
-import type { ValueNormalizer } from './policies/value-normalization/value-normalizer.js';
+import { buildAdvantageNormalizer, type AdvantageNormalizer } from './policies/advantage-normalization.js';
+import { buildEntropyControl, type EntropyControl } from './policies/entropy.js';
+import { buildKlController, needsReference, type KlController } from './policies/kl-control.js';
+import { buildLrSchedule, type LrSchedule } from './policies/learning-rate.js';
+import { buildRewardScaler, type RewardScaler } from './policies/reward-scaling.js';
+import { buildValueNormalizer, type ValueNormalizer } from './policies/value-normalization.js';
 import { ppoMinibatchLoss, type LossCoefficients } from './ppo-loss.js';
 import { buildUnits, type TrainingUnits } from './training-units.js';
 
@@ -70,10 +67,10 @@ export class PpoLearner {
     private rng: Rng,
   ) {
     this.rewardScaler = buildRewardScaler(spec.rewardScaling);
-    this.advantageNormalizer = new AdvantageNormalizer(spec.advantageNormalization);
+    this.advantageNormalizer = buildAdvantageNormalizer(spec.advantageNormalization);
     this.valueNormalizer = buildValueNormalizer(spec.valueNormalization);
     this.kl = buildKlController(spec.klControl);
-    this.entropy = new EntropyControl(spec.entropy);
+    this.entropy = buildEntropyControl(spec.entropy);
     this.lr = buildLrSchedule(spec.learningRate);
     const o = spec.optimizer;
     const optimizerFor = (n: { name: string; network: { variables: tf.Variable[] } }, lr: number): NetworkOptimizer => ({
@@ -118,7 +115,7 @@ export class PpoLearner {
     const recurrent = this.networks.actors.some((a) => a.network.recurrent) || this.networks.critics.some((c) => c.network.recurrent);
     const units = buildUnits(batch.tables, recurrent ? spec.recurrentChunk : 1);
     const perMinibatch = Math.max(1, Math.round(spec.minibatchSize / units.length));
-    const sums = new Float64Array(8);
+    const sums = zeroLossStats();
     let minibatches = 0;
     let gradNormSum = 0;
     let steps = 0;
@@ -137,13 +134,12 @@ export class PpoLearner {
       for (let start = 0; start < order.length; start += perMinibatch) {
         const chosen = order.slice(start, start + perMinibatch);
         const { grads, rows, stats } = this.minibatchGradients(batch, targets, units, chosen, coefs);
-        const approxKl = stats[6] > 0 ? stats[3] / stats[6] : 0;
-        if (this.kl.shouldStop(approxKl)) {
+        if (this.kl.shouldStop(lossMeans(stats).approxKl)) {
           tf.dispose(Object.values(grads));
           earlyStopped = true;
           break epochs;
         }
-        for (let k = 0; k < sums.length; k++) sums[k] += stats[k];
+        addLossStats(sums, stats);
         minibatches++;
         this.accumulator.add(grads, rows);
         pending++;
@@ -154,16 +150,16 @@ export class PpoLearner {
     }
     apply();
 
-    const approxKl = sums[6] > 0 ? sums[3] / sums[6] : 0;
-    this.kl.afterUpdate(approxKl);
+    const means = lossMeans(sums);
+    this.kl.afterUpdate(means.approxKl);
     return {
-      'loss/policy': sums[6] > 0 ? sums[0] / sums[6] : 0,
-      'loss/value': sums[7] > 0 ? sums[1] / sums[7] : 0,
-      'loss/total': (sums[6] > 0 ? sums[0] / sums[6] : 0) + spec.valueCoef * (sums[7] > 0 ? sums[1] / sums[7] : 0),
-      'policy/entropy': sums[6] > 0 ? sums[2] / sums[6] : 0,
-      'policy/approxKl': approxKl,
-      'policy/clipFraction': sums[6] > 0 ? sums[4] / sums[6] : 0,
-      'policy/referenceKl': sums[6] > 0 ? sums[5] / sums[6] : 0,
+      'loss/policy': means.policyLoss,
+      'loss/value': means.valueLoss,
+      'loss/total': means.policyLoss + spec.valueCoef * means.valueLoss,
+      'policy/entropy': means.entropy,
+      'policy/approxKl': means.approxKl,
+      'policy/clipFraction': means.clipfrac,
+      'policy/referenceKl': means.referenceKl,
       'value/explainedVariance': raw.explainedVariance,
       'advantage/mean': raw.advantageMean,
       'advantage/std': raw.advantageStd,
@@ -181,10 +177,14 @@ export class PpoLearner {
     };
   }
 
-  /** After an update: the rollout's mean episode reward feeds the schedules that react to progress. */
-  observe(update: number, meanEpisodeReward: number): void {
-    this.entropy.observe(update, meanEpisodeReward);
-    this.lr.observe(update, meanEpisodeReward);
+  /**
+   * After update `update`: the reward per decision of its rollout
+   * ('reward/perDecision', which every update has, unlike the episode reward)
+   * feeds the schedules that react to progress.
+   */
+  observe(update: number, rewardPerDecision: number): void {
+    this.entropy.observe(update, rewardPerDecision);
+    this.lr.observe(update, rewardPerDecision);
   }
 
   dispose(): void {
@@ -212,7 +212,7 @@ export class PpoLearner {
     const agents: number[] = [];
     for (const e of estimates) {
       for (let i = 0; i < e.table.length; i++) {
-        if (e.table.kind[i] !== RowKind.Step) continue;
+        if (e.table.rowState[i] !== RowState.Ready) continue;
         advantages.push(e.advantages[i]);
         returns.push(e.returns[i]);
         values.push(e.values[i]);
@@ -226,7 +226,7 @@ export class PpoLearner {
       const adv = new Float32Array(e.table.length);
       const ret = new Float32Array(e.table.length);
       for (let i = 0; i < e.table.length; i++) {
-        if (e.table.kind[i] !== RowKind.Step) continue;
+        if (e.table.rowState[i] !== RowState.Ready) continue;
         adv[i] = prepared[k++];
         ret[i] = vn.normalize(e.returns[i]);
       }
@@ -237,7 +237,7 @@ export class PpoLearner {
 
   /**
    * Loss and gradients of one minibatch, with each network's rows in it (what
-   * its loss averaged over); the stats are row-weighted sums (see MinibatchLoss).
+   * its loss averaged over) and the loss statistics by name.
    */
   private minibatchGradients(
     batch: RolloutBatch,
@@ -245,7 +245,7 @@ export class PpoLearner {
     units: TrainingUnits,
     chosen: number[],
     coefs: LossCoefficients,
-  ): { grads: tf.NamedTensorMap; rows: Map<string, number>; stats: Float32Array } {
+  ): { grads: tf.NamedTensorMap; rows: Map<string, number>; stats: LossStats } {
     const agentOf = (u: number): number => batch.tables[units.table[u]].agent[units.rows[u * units.length]];
     const byActor = groupBy(chosen, (u) => this.networks.actorOf[agentOf(u)]);
     const byCritic = groupBy(chosen, (u) => this.networks.criticOf[agentOf(u)]);
@@ -254,7 +254,7 @@ export class PpoLearner {
     for (const [k, us] of byCritic) rows.set(this.networks.critics[k].name, validRows(units, us));
     const column = this.networks.centralCritic ? 'state' : 'obs';
     const shape = (a: Float32Array, valid: Float32Array): Float32Array => this.advantageNormalizer.minibatch(a, valid);
-    let stats: tf.Tensor1D | null = null;
+    let kept: LossStatTensors | null = null;
     const variables = this.groups.flatMap((g) => g.networks.flatMap((n) => n.variables));
     const { value, grads } = tf.variableGrads(() => {
       const loss = ppoMinibatchLoss(
@@ -270,14 +270,16 @@ export class PpoLearner {
         this.spec,
         coefs,
       );
-      stats = tf.keep(loss.stats);
+      // Kept past the tape, which disposes everything else the loss made.
+      for (const t of Object.values(loss.stats)) tf.keep(t);
+      kept = loss.stats;
       return loss.total;
     }, variables);
     value.dispose();
-    const kept = stats as unknown as tf.Tensor1D;
-    const host = kept.dataSync() as Float32Array;
-    kept.dispose();
-    return { grads, rows, stats: host };
+    const tensors = kept as unknown as LossStatTensors;
+    const stats = readLossStats(tensors);
+    tf.dispose(Object.values(tensors));
+    return { grads, rows, stats };
   }
 
   /**

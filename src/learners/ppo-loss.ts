@@ -3,8 +3,9 @@ import type { Actor } from '../agents/networks/actor.js';
 import { MASKED_LOGIT } from '../agents/networks/categorical.js';
 import type { Critic } from '../agents/networks/critic.js';
 import type { LearnerSpec } from '../scenario/learner-schema.js';
+import type { LossStatTensors } from './loss-stats.js';
 import type { ActorSlice, CriticSlice } from './minibatch.js';
-import { entropyFloorPenalty } from './policies/entropy/entropy-floor.js';
+import { entropyFloorPenalty } from './policies/entropy.js';
 
 /** The coefficients of one update, from the learner policies. */
 export interface LossCoefficients {
@@ -14,11 +15,11 @@ export interface LossCoefficients {
   floor: { min: number; coef: number } | null;
 }
 
-/** The loss of one minibatch and what to log about it (sums weighted by rows, to be averaged later). */
+/** The loss of one minibatch and what to log about it. */
 export interface MinibatchLoss {
   total: tf.Scalar;
-  /** [policyLoss, valueLoss, entropy, approxKl, clipFraction, referenceKl, actorRows, criticRows], row-weighted sums. */
-  stats: tf.Tensor1D;
+  /** Row-weighted sums by name, to be averaged over the update (see LossStats). */
+  stats: LossStatTensors;
 }
 
 function maskedMean(x: tf.Tensor1D, valid: tf.Tensor1D, count: number): tf.Scalar {
@@ -50,11 +51,11 @@ export function ppoMinibatchLoss(
 ): MinibatchLoss {
   let total: tf.Scalar = tf.scalar(0);
   const zero = tf.scalar(0);
-  let policyLoss: tf.Scalar = zero;
-  let entropySum: tf.Scalar = zero;
-  let klSum: tf.Scalar = zero;
-  let clipSum: tf.Scalar = zero;
-  let refSum: tf.Scalar = zero;
+  const sums = { policyLoss: zero, valueLoss: zero, entropy: zero, approxKl: zero, clipfrac: zero, referenceKl: zero };
+  /** Adds a network's mean over its `rows` rows to the row-weighted sum of that name. */
+  const addWeighted = (name: keyof typeof sums, mean: tf.Scalar, rows: number): void => {
+    sums[name] = tf.add(sums[name], tf.mul(mean, rows));
+  };
   let actorRows = 0;
   for (const { actor, reference, slice: s } of actors) {
     const n = s.units * s.steps;
@@ -64,34 +65,33 @@ export function ppoMinibatchLoss(
     const logRatio = tf.sub(newLogProbs, s.oldLogProbs);
     const ratio = tf.exp(logRatio);
     const surrogate = tf.minimum(tf.mul(ratio, s.advantages), tf.mul(tf.clipByValue(ratio, 1 - spec.clip, 1 + spec.clip), s.advantages));
-    const pg = tf.neg(maskedMean(surrogate as tf.Tensor1D, s.valid, s.validCount));
+    const pgLoss = tf.neg(maskedMean(surrogate as tf.Tensor1D, s.valid, s.validCount));
     const entropyRows = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)) as tf.Tensor1D;
     const entropy = maskedMean(entropyRows, s.valid, s.validCount);
     // Schulman's k3 estimator of KL(π_old ‖ π): unbiased and never negative.
     const approxKl = maskedMean(tf.sub(tf.sub(ratio, 1), logRatio) as tf.Tensor1D, s.valid, s.validCount);
-    const clipped = maskedMean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), spec.clip), 'float32') as tf.Tensor1D, s.valid, s.validCount);
-    let loss = tf.sub(pg, tf.mul(coefs.entropy, entropy));
+    const clipfrac = maskedMean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), spec.clip), 'float32') as tf.Tensor1D, s.valid, s.validCount);
+    let loss = tf.sub(pgLoss, tf.mul(coefs.entropy, entropy));
     if (coefs.klPenalty > 0) loss = tf.add(loss, tf.mul(coefs.klPenalty, approxKl));
-    let refKl: tf.Scalar = zero;
+    let referenceKl: tf.Scalar = zero;
     if (reference !== null) {
       const refLogits = tf.reshape(reference.logitsSequence(s.input, s.h0), [n, actor.actionCount]) as tf.Tensor2D;
+      // KL between the policies themselves, not between their tempered sampling distributions.
       const untempered = maskedLogProbs(logits, s.mask, null);
       const refLogp = maskedLogProbs(refLogits, s.mask, null);
       const klRows = tf.sum(tf.mul(tf.exp(untempered), tf.sub(untempered, refLogp)), 1) as tf.Tensor1D;
-      refKl = maskedMean(klRows, s.valid, s.validCount);
-      if (coefs.referenceKl > 0) loss = tf.add(loss, tf.mul(coefs.referenceKl, refKl));
+      referenceKl = maskedMean(klRows, s.valid, s.validCount);
+      if (coefs.referenceKl > 0) loss = tf.add(loss, tf.mul(coefs.referenceKl, referenceKl));
     }
     if (coefs.floor !== null) loss = tf.add(loss, entropyFloorPenalty(entropy, coefs.floor.min, coefs.floor.coef));
     total = tf.add(total, loss);
-    const w = s.validCount;
-    policyLoss = tf.add(policyLoss, tf.mul(pg, w));
-    entropySum = tf.add(entropySum, tf.mul(entropy, w));
-    klSum = tf.add(klSum, tf.mul(approxKl, w));
-    clipSum = tf.add(clipSum, tf.mul(clipped, w));
-    refSum = tf.add(refSum, tf.mul(refKl, w));
-    actorRows += w;
+    addWeighted('policyLoss', pgLoss, s.validCount);
+    addWeighted('entropy', entropy, s.validCount);
+    addWeighted('approxKl', approxKl, s.validCount);
+    addWeighted('clipfrac', clipfrac, s.validCount);
+    addWeighted('referenceKl', referenceKl, s.validCount);
+    actorRows += s.validCount;
   }
-  let valueSum: tf.Scalar = zero;
   let criticRows = 0;
   for (const { critic, slice: s } of critics) {
     const n = s.units * s.steps;
@@ -102,13 +102,12 @@ export function ppoMinibatchLoss(
       const clippedValues = tf.add(s.oldValues, tf.clipByValue(tf.sub(values, s.oldValues), -spec.valueClip, spec.valueClip));
       rows = tf.maximum(rows, valueLoss(tf.sub(clippedValues, s.returns) as tf.Tensor1D, spec)) as tf.Tensor1D;
     }
-    const loss = maskedMean(rows, s.valid, s.validCount);
-    total = tf.add(total, tf.mul(spec.valueCoef, loss));
-    valueSum = tf.add(valueSum, tf.mul(loss, s.validCount));
+    const vLoss = maskedMean(rows, s.valid, s.validCount);
+    total = tf.add(total, tf.mul(spec.valueCoef, vLoss));
+    addWeighted('valueLoss', vLoss, s.validCount);
     criticRows += s.validCount;
   }
-  const stats = tf.stack([policyLoss, valueSum, entropySum, klSum, clipSum, refSum, tf.scalar(actorRows), tf.scalar(criticRows)]) as tf.Tensor1D;
-  return { total, stats };
+  return { total, stats: { ...sums, actorRows: tf.scalar(actorRows), criticRows: tf.scalar(criticRows) } };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Whether a learning signal (the mean episode reward per update) has stopped
+ * Whether a learning signal (each update's reward per decision) has stopped
  * improving: the best of the last `memory` values beats the best before them by
  * less than `threshold`, relative to the earlier best's magnitude. Used by the
  * temperature pulses and by the plateau learning-rate schedule.

@@ -1,9 +1,9 @@
 import type { BackendName } from '../agents/backend.js';
 import { NetworkMap, type NamedWeights } from '../agents/network-map.js';
 import { makeEnv, type EnvSpec } from '../env/env-spec.js';
-import { Rng } from '../env/rng.js';
+import { RunStreams } from '../env/seeds.js';
 import { ParallelCollector } from '../rollout/parallel-collector.js';
-import type { CollectorSnapshot } from '../rollout/rollout-collector.js';
+import type { CollectorSnapshot } from '../rollout/snapshot-replay.js';
 import type { LearnerSpec } from '../scenario/learner-schema.js';
 import type { NetworksSpec } from '../scenario/networks-schema.js';
 import { batchMetrics } from './batch-metrics.js';
@@ -24,16 +24,11 @@ export interface TrainingSetup {
 }
 
 /**
- * Training episodes take seeds from 2^32 up, so they never meet the seeds that
- * validation (1e6 up) and eval/compare (the scenario's seed up) measure on.
- */
-export const TRAINING_SEED_BASE = 2 ** 32;
-
-/**
  * The training loop: collect a rollout with the current policy, update the
  * networks with PPO, report. Every random draw derives from `setup.seed`:
  * network initialization, minibatch shuffling and the episodes' seeds each have
- * their own named stream.
+ * their own named stream (RunStreams), and episodes take seeds from 2^32 up,
+ * apart from validation's and evaluation's (see seeds.ts).
  */
 export class Trainer {
   private constructor(
@@ -44,16 +39,16 @@ export class Trainer {
   ) {}
 
   static async start(setup: TrainingSetup): Promise<Trainer> {
-    const root = Rng.fromSeed(setup.seed);
+    const streams = new RunStreams(setup.seed);
     const probe = makeEnv(setup.env);
-    const networks = new NetworkMap(probe.agents, probe.stateSize, setup.networks, root.derive('networks'));
+    const networks = new NetworkMap(probe.agents, probe.stateSize, setup.networks, streams.networks());
     if (setup.warmStart) networks.importActors(setup.warmStart);
-    const learner = new PpoLearner(networks, setup.learner, root.derive('learner'));
+    const learner = new PpoLearner(networks, setup.learner, streams.learner());
     const collector = await ParallelCollector.start(networks, {
       envSpec: setup.env,
       copies: setup.learner.rollout.copies,
       threads: setup.threads,
-      baseSeed: TRAINING_SEED_BASE + root.derive('episodes').nextUint32(),
+      baseSeed: streams.trainingEpisodeSeeds(),
       backend: setup.backend,
       record: setup.recordTo !== undefined,
       // Each batch is used up by its update before the next collection.

@@ -1,4 +1,5 @@
-import { RowKind, type TrajectoryTable } from '../rollout/trajectory-table.js';
+import { RowState } from '../rollout/row-state.js';
+import type { TrajectoryTable } from '../rollout/trajectory-table.js';
 
 /**
  * What minibatches are made of: chunks of up to `length` consecutive training
@@ -24,11 +25,11 @@ export function buildUnits(tables: readonly TrajectoryTable[], length: number): 
   };
   tables.forEach((tbl, t) => {
     if (length === 1) {
-      for (let i = 0; i < tbl.length; i++) if (tbl.kind[i] === RowKind.Step) add(t, [i]);
+      for (let i = 0; i < tbl.length; i++) if (tbl.rowState[i] === RowState.Ready) add(t, [i]);
       return;
     }
     // Chains: follow `next` from every training row that no training row points to.
-    const isStep = (i: number): boolean => i >= 0 && tbl.kind[i] === RowKind.Step;
+    const isStep = (i: number): boolean => i >= 0 && tbl.rowState[i] === RowState.Ready;
     const pointedTo = new Uint8Array(tbl.length);
     for (let i = 0; i < tbl.length; i++) if (isStep(i) && isStep(tbl.next[i])) pointedTo[tbl.next[i]] = 1;
     for (let head = 0; head < tbl.length; head++) {

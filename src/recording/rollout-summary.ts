@@ -11,7 +11,7 @@ export interface Spread {
   max: number;
 }
 
-/** The `replay --json` document (CLI.md), with per-run detail and reward and latency statistics. */
+/** The `replay --json` document (docs/cli.md), with per-run detail and reward and latency statistics. */
 export interface RolloutSummary {
   file: string;
   formatVersion: number;

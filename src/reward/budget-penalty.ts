@@ -1,3 +1,4 @@
+import { map, pairwise, startWith } from 'rxjs';
 import { EventKind } from '../env/core/sim-event.js';
 import type { RewardTerm } from './reward-term.js';
 import { TEAM } from './reward-term.js';
@@ -10,12 +11,15 @@ import { TEAM } from './reward-term.js';
 export function budgetPenalty(budgetPerSecond: number): RewardTerm {
   return {
     attach(ctx) {
-      let costBefore = 0;
-      ctx.loop.on(EventKind.RewardWindow).subscribe(() => {
-        const cost = ctx.capacity.totalCost();
-        ctx.pay(-Math.max(0, cost - costBefore - budgetPerSecond * ctx.window), TEAM);
-        costBefore = cost;
-      });
+      ctx
+        .on(EventKind.RewardWindow)
+        .pipe(
+          map(() => ctx.capacity.totalCost()),
+          startWith(0),
+          pairwise(),
+          map(([before, cost]) => -Math.max(0, cost - before - budgetPerSecond * ctx.window)),
+        )
+        .subscribe((penalty) => ctx.pay(penalty, TEAM));
     },
   };
 }

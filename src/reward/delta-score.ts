@@ -1,6 +1,7 @@
+import { map, pairwise, startWith } from 'rxjs';
 import type { RewardTerm } from './reward-term.js';
 import { TEAM } from './reward-term.js';
-import { watchWindowScore, type ScoreTargets } from './score.js';
+import { windowScores, type ScoreTargets } from './score.js';
 
 /**
  * The change of the score against the previous window: an improvement signal
@@ -10,11 +11,13 @@ import { watchWindowScore, type ScoreTargets } from './score.js';
 export function deltaScore(t: ScoreTargets): RewardTerm {
   return {
     attach(ctx) {
-      let previous = 0;
-      watchWindowScore(ctx, t, (score) => {
-        ctx.pay(score - previous, TEAM);
-        previous = score;
-      });
+      windowScores(ctx, t)
+        .pipe(
+          startWith(0),
+          pairwise(),
+          map(([previous, score]) => score - previous),
+        )
+        .subscribe((change) => ctx.pay(change, TEAM));
     },
   };
 }

@@ -5,7 +5,7 @@ import type { RewardTerm } from './reward-term.js';
 export function latencyPenalty(): RewardTerm {
   return {
     attach(ctx) {
-      ctx.loop.on(EventKind.RequestCompleted).subscribe((ev) => {
+      ctx.on(EventKind.RequestCompleted).subscribe((ev) => {
         const r = ev.request;
         if (r !== null) ctx.pay(-(r.completionTime - r.arrivalTime), { kind: 'request', request: r });
       });

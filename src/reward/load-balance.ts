@@ -14,7 +14,7 @@ export function loadBalancePenalty(load: LoadMeasure, measure: 'std' | 'cv'): Re
   return {
     attach(ctx) {
       const busyBefore = new Float64Array(ctx.replicas.length);
-      ctx.loop.on(EventKind.RewardWindow).subscribe(() => {
+      ctx.on(EventKind.RewardWindow).subscribe(() => {
         const values: number[] = [];
         ctx.replicas.forEach((r, i) => {
           const busy = r.stats.busyTime;

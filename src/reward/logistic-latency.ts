@@ -10,7 +10,7 @@ import type { RewardTerm } from './reward-term.js';
 export function logisticLatencyPenalty(kappa: number, threshold: number, sigma: number): RewardTerm {
   return {
     attach(ctx) {
-      ctx.loop.on(EventKind.RequestCompleted).subscribe((ev) => {
+      ctx.on(EventKind.RequestCompleted).subscribe((ev) => {
         const r = ev.request;
         if (r === null) return;
         const z = (r.completionTime - r.arrivalTime - threshold) / sigma;

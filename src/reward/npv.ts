@@ -1,6 +1,6 @@
-import type { Request } from '../env/cluster/request.js';
+import { NO_DECISION, type Request } from '../env/cluster/request.js';
 import { EventKind } from '../env/core/sim-event.js';
-import type { Beneficiary, DecisionRef, RewardContext, RewardTerm } from './reward-term.js';
+import type { Beneficiary, RewardContext, RewardTerm } from './reward-term.js';
 import { TEAM } from './reward-term.js';
 
 export interface NpvParameters {
@@ -30,46 +30,55 @@ export interface NpvParameters {
  * the replica stops) and earns through the requests the replica serves.
  * Requests routed by a heuristic count from their dispatch; costs of replicas
  * no learned decision launched are the team's.
+ *
+ * Which decision caused a flow is the world's record: the request's `decision`
+ * and the replica's launch decision. A learned decision acts at the instant it
+ * is taken, so the dispatch and launch times are the decisions' times.
  */
 export function netPresentValue(p: NpvParameters): RewardTerm {
   return {
     paysDecisions: true,
     attach(ctx: RewardContext) {
-      const now = (): number => ctx.loop.now;
-      const pv = (cash: number, from: number): number => cash * Math.exp(-p.rate * (now() - from));
-      const toDecision = (d: DecisionRef): Beneficiary => ({ kind: 'decision', agent: d.agent, decision: d.decision });
+      const pv = (cash: number, from: number): number => cash * Math.exp(-p.rate * (ctx.now - from));
+      const toDecision = (decision: number): Beneficiary => ({ kind: 'decision', decision });
       const tpot = p.tpot;
       const onTime = (r: Request): boolean => r.completionTime - r.arrivalTime <= p.slo && (tpot === undefined || timePerOutputToken(r) <= tpot);
+      const n = ctx.replicas.length;
+      // Per replica, from its launch until it stops: the learned decision that launched it (or NO_DECISION), and when.
+      const launchDecision = new Int32Array(n).fill(NO_DECISION);
+      const launchTime = new Float64Array(n);
 
-      ctx.loop.on(EventKind.RequestCompleted).subscribe((ev) => {
+      ctx.on(EventKind.RequestCompleted).subscribe((ev) => {
         const r = ev.request;
         if (r === null) return;
         const cash = onTime(r) ? p.value : p.value - p.latePenalty;
-        const routing = ctx.routingDecision(r);
-        if (routing !== null) ctx.pay(pv(cash, routing.time), toDecision(routing));
-        else ctx.pay(pv(cash, r.dispatchTime), { kind: 'request', request: r });
-        const launch = ctx.launchDecision(r.replica);
-        if (launch !== null) ctx.pay(pv(cash, launch.time), toDecision(launch));
+        ctx.pay(pv(cash, r.dispatchTime), r.decision === NO_DECISION ? { kind: 'request', request: r } : toDecision(r.decision));
+        const launch = launchDecision[r.replica];
+        if (launch !== NO_DECISION) ctx.pay(pv(cash, launchTime[r.replica]), toDecision(launch));
       });
 
       // Running costs, charged from when each replica was last charged.
       const chargedUntil = Float64Array.from(ctx.replicas, (_, i) => (ctx.capacity.isRunning(i) ? 0 : NaN));
       const charge = (i: number): void => {
         if (Number.isNaN(chargedUntil[i])) return;
-        const cost = ctx.capacity.costOf(i) * (now() - chargedUntil[i]);
-        chargedUntil[i] = now();
+        const cost = ctx.capacity.costOf(i) * (ctx.now - chargedUntil[i]);
+        chargedUntil[i] = ctx.now;
         if (cost === 0) return;
-        const launch = ctx.launchDecision(i);
-        if (launch !== null) ctx.pay(pv(-cost, launch.time), toDecision(launch));
+        if (launchDecision[i] !== NO_DECISION) ctx.pay(pv(-cost, launchTime[i]), toDecision(launchDecision[i]));
         else ctx.pay(-cost, TEAM);
       };
-      ctx.loop.on(EventKind.ReplicaLaunched).subscribe((ev) => (chargedUntil[ev.target] = now()));
-      ctx.loop.on(EventKind.ReplicaStopped).subscribe((ev) => {
+      ctx.on(EventKind.ReplicaLaunched).subscribe((ev) => {
+        chargedUntil[ev.target] = ctx.now;
+        launchDecision[ev.target] = ctx.capacity.launchDecision(ev.target);
+        launchTime[ev.target] = ctx.now;
+      });
+      ctx.on(EventKind.ReplicaStopped).subscribe((ev) => {
         charge(ev.target);
         chargedUntil[ev.target] = NaN;
+        launchDecision[ev.target] = NO_DECISION;
       });
-      ctx.loop.on(EventKind.RewardWindow).subscribe(() => {
-        for (let i = 0; i < ctx.replicas.length; i++) charge(i);
+      ctx.on(EventKind.RewardWindow).subscribe(() => {
+        for (let i = 0; i < n; i++) charge(i);
       });
     },
   };

@@ -1,5 +1,5 @@
-import { EventKind } from '../env/core/sim-event.js';
 import type { Request } from '../env/cluster/request.js';
+import { EventKind } from '../env/core/sim-event.js';
 import type { RewardTerm } from './reward-term.js';
 
 /** Mean time between a request's output tokens (0 for a single-token answer). */
@@ -15,7 +15,7 @@ export function meanTbt(r: Request): number {
 export function sloAttainment(ttft: number, tbt: number): RewardTerm {
   return {
     attach(ctx) {
-      ctx.loop.on(EventKind.RequestCompleted).subscribe((ev) => {
+      ctx.on(EventKind.RequestCompleted).subscribe((ev) => {
         const r = ev.request;
         if (r === null) return;
         const met = r.firstTokenTime - r.arrivalTime <= ttft && meanTbt(r) <= tbt;

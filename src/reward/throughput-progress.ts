@@ -5,7 +5,7 @@ import type { RewardTerm } from './reward-term.js';
 export function throughputProgress(): RewardTerm {
   return {
     attach(ctx) {
-      ctx.loop.on(EventKind.RequestCompleted).subscribe((ev) => {
+      ctx.on(EventKind.RequestCompleted).subscribe((ev) => {
         if (ev.request !== null) ctx.pay(1, { kind: 'request', request: ev.request });
       });
     },

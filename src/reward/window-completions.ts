@@ -1,18 +1,13 @@
-import type { EventLoop } from '../env/core/event-loop.js';
-import { EventKind } from '../env/core/sim-event.js';
+import type { Request } from '../env/cluster/request.js';
 
 /** Completions within the current reward window: how many, and their summed end-to-end latency. */
 export class WindowCompletions {
   count = 0;
   latencySum = 0;
 
-  constructor(loop: EventLoop) {
-    loop.on(EventKind.RequestCompleted).subscribe((ev) => {
-      const r = ev.request;
-      if (r === null) return;
-      this.count++;
-      this.latencySum += r.completionTime - r.arrivalTime;
-    });
+  add(r: Request): void {
+    this.count++;
+    this.latencySum += r.completionTime - r.arrivalTime;
   }
 
   get meanLatency(): number {

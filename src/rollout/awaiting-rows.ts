@@ -1,12 +1,13 @@
 /**
  * Where each decision still waiting for late credit sits in its copy's
- * segments: decision id → (table, row). Decision ids count up from 0 within
- * an episode, so arrays indexed by id do what a Map would, without a Map entry
- * and a pair allocated for every decision (that line was the hottest of a
- * rollout's bookkeeping, measured).
+ * segments: decision id → (table, row), for TransitionBuffer to find the row
+ * a credit names (the row's RowState says what it waits for; this only finds
+ * it). Decision ids count up from 0 within an episode, so arrays indexed by
+ * id do what a Map would, without a Map entry and a pair allocated for every
+ * decision (that line was the hottest of a rollout's bookkeeping, measured).
  */
 export class AwaitingRows {
-  /** Per decision id: its table, or -1 if it is not awaiting. */
+  /** Per decision id: its table, or -1 if it is not awaiting credit. */
   private tableOf = new Int32Array(1024).fill(-1);
   private rowOf = new Int32Array(1024);
   private count = 0;
@@ -50,13 +51,13 @@ export class AwaitingRows {
 
   /** After `table` was compacted: each entry's row moves to `position[row]`. */
   moveRows(table: number, position: Int32Array): void {
-    for (let id = 0; id < this.end; id++) if (this.tableOf[id] === table) this.rowOf[id] = position[this.rowOf[id]];
+    for (let decision = 0; decision < this.end; decision++) if (this.tableOf[decision] === table) this.rowOf[decision] = position[this.rowOf[decision]];
   }
 
   /** [decision, table, row] for every awaiting decision, in id order. */
   entries(): [number, number, number][] {
     const out: [number, number, number][] = [];
-    for (let id = 0; id < this.end; id++) if (this.tableOf[id] >= 0) out.push([id, this.tableOf[id], this.rowOf[id]]);
+    for (let decision = 0; decision < this.end; decision++) if (this.tableOf[decision] >= 0) out.push([decision, this.tableOf[decision], this.rowOf[decision]]);
     return out;
   }
 

@@ -1,4 +1,4 @@
-import type { RolloutBatch } from './rollout-collector.js';
+import type { RolloutBatch } from './rollout-batch.js';
 import { TrajectoryTable } from './trajectory-table.js';
 import { concatBytes } from '../storage/concat-bytes.js';
 import type { ReusableBytes } from '../storage/reusable-bytes.js';

@@ -3,12 +3,14 @@ import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../agents/backend.js';
 import type { NetworkMap } from '../agents/network-map.js';
 import { makeEnv, type EnvSpec } from '../env/env-spec.js';
-import { mergeBatches, type MergeTarget } from './merge-batches.js';
 import { ReusableBytes } from '../storage/reusable-bytes.js';
-import { RolloutCollector, type CollectorSnapshot, type EpisodeRecord, type RolloutBatch } from './rollout-collector.js';
-import { TrajectoryTable, type TableMessage } from './trajectory-table.js';
-import type { WorkerInit, WorkerRequest } from './rollout-worker.js';
 import { startWorker } from '../workers/start-worker.js';
+import { mergeBatches, type MergeTarget } from './merge-batches.js';
+import type { RolloutBatch } from './rollout-batch.js';
+import { RolloutCollector } from './rollout-collector.js';
+import type { CollectorSnapshot } from './snapshot-replay.js';
+import { TrajectoryTable } from './trajectory-table.js';
+import { REPLY_TO, type ReplyOf, type ReplyTo, type RequestOf, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 export interface ParallelCollectorOptions {
   envSpec: EnvSpec;
@@ -27,13 +29,6 @@ export interface ParallelCollectorOptions {
    */
   reuseBatches?: boolean;
 }
-
-type WorkerReply =
-  | { type: 'ready' }
-  | { type: 'restored' }
-  | { type: 'error'; message: string; stack?: string }
-  | { type: 'snapshot'; snapshot: CollectorSnapshot }
-  | { type: 'batch'; tables: TableMessage[]; steps: number; decisions: number; actionCounts: Float64Array[]; episodes: EpisodeRecord[]; recording?: Uint8Array };
 
 /**
  * Rollouts on every core: the copies are split into consecutive ranges, the
@@ -84,7 +79,7 @@ export class ParallelCollector {
   /** Every copy takes `rounds` steps (see RolloutCollector.collect). */
   async collect(rounds: number, temperature = 1): Promise<RolloutBatch> {
     const weights = this.workers.length > 0 ? this.networks.exportWeights() : new Float32Array(0);
-    const remote = this.workers.map((w) => request(w, { type: 'collect', rounds, temperature, weights }, 'batch'));
+    const remote = this.workers.map((w) => request(w, { type: 'collect', rounds, temperature, weights }));
     const mine = this.local.collect(rounds, temperature);
     const theirs = await Promise.all(remote);
     return mergeBatches([
@@ -103,7 +98,7 @@ export class ParallelCollector {
 
   /** Every copy's state, in copy order (see CollectorSnapshot). */
   async snapshot(): Promise<CollectorSnapshot> {
-    const theirs = await Promise.all(this.workers.map((w) => request(w, { type: 'snapshot' }, 'snapshot')));
+    const theirs = await Promise.all(this.workers.map((w) => request(w, { type: 'snapshot' })));
     const mine = this.local.snapshot();
     return { loadScale: mine.loadScale, copies: [...mine.copies, ...theirs.flatMap((r) => r.snapshot.copies)] };
   }
@@ -118,14 +113,14 @@ export class ParallelCollector {
         const count = this.shardSizes[k];
         const part = { loadScale: snapshot.loadScale, copies: snapshot.copies.slice(from, from + count) };
         from += count;
-        return request(w, { type: 'restore', snapshot: part }, 'restored');
+        return request(w, { type: 'restore', snapshot: part });
       }),
     );
   }
 
   async setLoadScale(scale: number): Promise<void> {
     this.local.setLoadScale(scale);
-    await Promise.all(this.workers.map((w) => request(w, { type: 'load', scale }, 'restored')));
+    await Promise.all(this.workers.map((w) => request(w, { type: 'setLoadScale', scale })));
   }
 
   async close(): Promise<void> {
@@ -164,14 +159,15 @@ function spawn(init: WorkerInit): Promise<Worker> {
   });
 }
 
-/** Sends a request and waits for the reply of the expected type. */
-function request<T extends WorkerReply['type']>(worker: Worker, msg: WorkerRequest, expect: T): Promise<Extract<WorkerReply, { type: T }>> {
+/** Sends a request and waits for its reply (see ReplyTo). */
+function request<T extends keyof ReplyTo>(worker: Worker, msg: { type: T } & RequestOf<T>): Promise<ReplyOf<T>> {
+  const expect = REPLY_TO[msg.type];
   return new Promise((resolve, reject) => {
     const onError = (e: Error): void => reject(e);
     worker.once('error', onError);
     worker.once('message', (m: WorkerReply) => {
       worker.off('error', onError);
-      if (m.type === expect) resolve(m as Extract<WorkerReply, { type: T }>);
+      if (m.type === expect) resolve(m as ReplyOf<T>);
       else reject(new Error(m.type === 'error' ? `rollout worker: ${m.message}` : `rollout worker replied ${m.type} to ${msg.type}`));
     });
     worker.postMessage(msg);

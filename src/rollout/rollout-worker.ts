@@ -2,34 +2,19 @@
  * A worker thread that runs a shard of the env copies: it builds its own
  * environments and networks, takes the learner's current weights with every
  * collection request, and posts back its trajectory tables (on shared memory).
+ * Requests and replies are in worker-protocol.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { useBackend, type BackendName } from '../agents/backend.js';
+import { useBackend } from '../agents/backend.js';
 import { NetworkMap } from '../agents/network-map.js';
-import { makeEnv, type EnvSpec } from '../env/env-spec.js';
+import { makeEnv } from '../env/env-spec.js';
 import { Rng } from '../env/rng.js';
-import type { NetworksSpec } from '../scenario/networks-schema.js';
-import { RolloutCollector, type CollectorSnapshot } from './rollout-collector.js';
-
-export interface WorkerInit {
-  envSpec: EnvSpec;
-  envIds: number[];
-  totalCopies: number;
-  baseSeed: number;
-  networks: NetworksSpec;
-  backend: BackendName;
-  record: boolean;
-}
-
-export type WorkerRequest =
-  | { type: 'collect'; rounds: number; temperature: number; weights: Float32Array }
-  | { type: 'snapshot' }
-  | { type: 'restore'; snapshot: CollectorSnapshot }
-  | { type: 'load'; scale: number }
-  | { type: 'close' };
+import { RolloutCollector } from './rollout-collector.js';
+import type { ReplyOf, ReplyTo, RequestOf, WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('rollout-worker.ts must run in a worker thread');
+const post = (reply: WorkerReply): void => port.postMessage(reply);
 
 const init = workerData as WorkerInit;
 try {
@@ -45,6 +30,23 @@ try {
     record: init.record,
     batchMemory: 'shared',
   });
+  const answer: { [T in keyof ReplyTo]: (msg: RequestOf<T>) => ReplyOf<T> } = {
+    collect: (msg) => {
+      networks.importWeights(msg.weights);
+      const batch = collector.collect(msg.rounds, msg.temperature);
+      const tables = batch.tables.map((t) => t.toMessage('own'));
+      return { type: 'batch', tables, steps: batch.steps, decisions: batch.decisions, actionCounts: batch.actionCounts, episodes: batch.episodes, recording: batch.recording };
+    },
+    snapshot: () => ({ type: 'snapshot', snapshot: collector.snapshot() }),
+    restore: (msg) => {
+      collector.restore(msg.snapshot);
+      return { type: 'restored' };
+    },
+    setLoadScale: (msg) => {
+      collector.setLoadScale(msg.scale);
+      return { type: 'loadScaleSet' };
+    },
+  };
   port.on('message', (msg: WorkerRequest) => {
     if (msg.type === 'close') {
       networks.dispose();
@@ -52,29 +54,12 @@ try {
       return;
     }
     try {
-      if (msg.type === 'snapshot') {
-        port.postMessage({ type: 'snapshot', snapshot: collector.snapshot() });
-        return;
-      }
-      if (msg.type === 'load') {
-        collector.setLoadScale(msg.scale);
-        port.postMessage({ type: 'restored' });
-        return;
-      }
-      if (msg.type === 'restore') {
-        collector.restore(msg.snapshot);
-        port.postMessage({ type: 'restored' });
-        return;
-      }
-      networks.importWeights(msg.weights);
-      const batch = collector.collect(msg.rounds, msg.temperature);
-      const tables = batch.tables.map((t) => t.toMessage('own'));
-      port.postMessage({ type: 'batch', tables, steps: batch.steps, decisions: batch.decisions, actionCounts: batch.actionCounts, episodes: batch.episodes, recording: batch.recording });
+      post((answer[msg.type] as (m: WorkerRequest) => WorkerReply)(msg));
     } catch (e) {
-      port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack });
+      post({ type: 'error', message: (e as Error).message, stack: (e as Error).stack });
     }
   });
-  port.postMessage({ type: 'ready' });
+  post({ type: 'ready' });
 } catch (e) {
-  port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack });
+  post({ type: 'error', message: (e as Error).message, stack: (e as Error).stack });
 }

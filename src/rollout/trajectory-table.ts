@@ -1,24 +1,11 @@
-/** What a row of a trajectory table is. */
-export const RowKind = {
-  /** A decision whose reward is known: trains the actor and the critic. */
-  Step: 0,
-  /**
-   * A decision whose reward is not complete yet (its agent has not decided
-   * again, or credit for it is still to come): only its value is used, to
-   * bootstrap the step before it; it moves to the next rollout.
-   */
-  Open: 1,
-  /** Where a truncated episode left an agent: only its value is used, to bootstrap the agent's last step. */
-  Bootstrap: 2,
-} as const;
-export type RowKind = (typeof RowKind)[keyof typeof RowKind];
+import type { RowState } from './row-state.js';
 
 type ColumnArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 type ColumnType = { new (buffer: ArrayBufferLike): ColumnArray; readonly BYTES_PER_ELEMENT: number };
 type ColumnName =
   | 'env'
   | 'agent'
-  | 'kind'
+  | 'rowState'
   | 'time'
   | 'obs'
   | 'mask'
@@ -32,9 +19,7 @@ type ColumnName =
   | 'next'
   | 'actorHidden'
   | 'criticHidden'
-  | 'decision'
-  | 'awaiting'
-  | 'closed';
+  | 'decision';
 
 /** A table in a form that crosses thread boundaries (structured clone). */
 export interface TableMessage {
@@ -48,13 +33,15 @@ export interface TableMessage {
  * One role's transitions from a rollout, column-wise. Each row points to the
  * same agent's following row (`next`), so GAE can walk every agent's own
  * trajectory even though agents decide at different times; `next` is -1 when
- * the episode ended terminally after the row.
+ * the episode ended terminally after the row. `rowState` says whether a row
+ * trains (see row-state.ts).
  */
 export class TrajectoryTable {
   length = 0;
   env = new Int32Array(0);
   agent = new Int32Array(0);
-  kind = new Uint8Array(0);
+  /** RowState of each row: Ready rows train, the others only lend their value. */
+  rowState = new Uint8Array(0);
   time = new Float64Array(0);
   obs = new Float32Array(0);
   mask = new Uint8Array(0);
@@ -69,12 +56,8 @@ export class TrajectoryTable {
   /** Simulated time between this decision and the agent's next one (or the episode's end). */
   elapsed = new Float32Array(0);
   next = new Int32Array(0);
-  /** The decision's id within its episode (late credit names it). */
+  /** The decision's id within its episode (late credit names it); -1 for a row that is no decision (a truncated episode's end). */
   decision = new Int32Array(0);
-  /** 1 while credit for this decision may still come. */
-  awaiting = new Uint8Array(0);
-  /** 1 once the agent's next decision (or the episode's end) has come. */
-  closed = new Uint8Array(0);
   /** Recurrent actor's hidden state before this decision (empty for feed-forward actors). */
   actorHidden = new Float32Array(0);
   criticHidden = new Float32Array(0);
@@ -100,10 +83,10 @@ export class TrajectoryTable {
   }
 
   /** Appends a row and returns its index; the caller fills the columns. */
-  push(kind: RowKind, env: number, agent: number, time: number): number {
+  push(rowState: RowState, env: number, agent: number, time: number): number {
     if (this.length === this.capacity) this.grow(Math.max(256, this.capacity * 2));
     const i = this.length++;
-    this.kind[i] = kind;
+    this.rowState[i] = rowState;
     this.env[i] = env;
     this.agent[i] = agent;
     this.time[i] = time;
@@ -112,8 +95,6 @@ export class TrajectoryTable {
     this.elapsed[i] = 0;
     this.value[i] = 0;
     this.decision[i] = -1;
-    this.awaiting[i] = 0;
-    this.closed[i] = 0;
     return i;
   }
 
@@ -220,7 +201,7 @@ export class TrajectoryTable {
     return [
       ['env', 1, Int32Array],
       ['agent', 1, Int32Array],
-      ['kind', 1, Uint8Array],
+      ['rowState', 1, Uint8Array],
       ['time', 1, Float64Array],
       ['obs', this.obsSize, Float32Array],
       ['mask', this.actionCount, Uint8Array],
@@ -235,16 +216,7 @@ export class TrajectoryTable {
       ['actorHidden', this.actorHiddenSize, Float32Array],
       ['criticHidden', this.criticHiddenSize, Float32Array],
       ['decision', 1, Int32Array],
-      ['awaiting', 1, Uint8Array],
-      ['closed', 1, Uint8Array],
     ];
-  }
-
-  /** Number of Step rows (the ones that train). */
-  countSteps(): number {
-    let n = 0;
-    for (let i = 0; i < this.length; i++) if (this.kind[i] === RowKind.Step) n++;
-    return n;
   }
 
   private grow(capacity: number): void {

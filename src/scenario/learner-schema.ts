@@ -53,7 +53,7 @@ export const entropySchema = z.strictObject({
   floor: z.strictObject({ min: nonNegativeNumber, coef: positiveNumber }).optional(),
   /**
    * Raises the sampling temperature in pulses when the reward stagnates: every
-   * `interval` updates, if the mean episode reward improved by less than
+   * `interval` updates, if the reward per decision improved by less than
    * `threshold` (relative) over the last `memory` updates, sample at
    * `magnitude` for `duration` updates.
    */
@@ -73,7 +73,7 @@ export const learningRateSchema = z.discriminatedUnion('kind', [
   /** Linear from the optimizer's rate down to `final` times it over the run (CleanRL's anneal_lr). */
   z.strictObject({ kind: z.literal('linear'), final: fraction.default(0) }),
   z.strictObject({ kind: z.literal('cosine'), warmupUpdates: count.default(0), final: fraction.default(0) }),
-  /** Multiply by `factor` when the mean episode reward has not improved by `threshold` (relative) for `patience` updates. */
+  /** Multiply by `factor` when the reward per decision has not improved by `threshold` (relative) for `patience` updates. */
   z.strictObject({
     kind: z.literal('plateau'),
     factor: fraction.default(0.5),

@@ -5,7 +5,7 @@ import type { HeuristicName } from '../env/routing/registry.js';
 import type { Scenario } from './scenario-schema.js';
 import { revalidate } from './load.js';
 
-/** The command-line flags that change what a scenario runs (CLI.md's shared flags). */
+/** The command-line flags that change what a scenario runs (docs/cli.md, shared flags). */
 export interface RunOverrides {
   seed?: number;
   /** Stop after this many arrivals. */

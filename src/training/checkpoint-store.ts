@@ -3,14 +3,13 @@ import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { MANIFEST, checksumFiles, readManifest, verifyCheckpoint, type CheckpointManifest } from './checkpoint-manifest.js';
-
-export { MANIFEST, type CheckpointManifest } from './checkpoint-manifest.js';
+import { RUN_ID_FILE } from './run-layout.js';
 
 const LINK_NAMES = ['latest', 'best'] as const;
 export type CheckpointLink = (typeof LINK_NAMES)[number];
 
-/** Marks a checkpoint directory (complete or not) with the id of the run whose store wrote it. */
-const OWNER_FILE = '.run-id';
+/** Marks a checkpoint directory (complete or not) with the id of the run whose store wrote it: the run directory's own id file, by the same name. */
+const OWNER_FILE = RUN_ID_FILE;
 const CHECKPOINT = /^update-\d{6,}$/;
 const LEFTOVER = /^\.update-\d{6,}\.(partial|old)$/;
 const LINK_TEMP = /^\.(latest|best)\.link$/;

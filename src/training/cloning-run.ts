@@ -1,20 +1,15 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetworkMap } from '../agents/network-map.js';
 import { ClusterEnv } from '../env/cluster-env.js';
-import { Rng } from '../env/rng.js';
+import { RunStreams } from '../env/seeds.js';
 import { InputError } from '../errors.js';
 import { cloneBehavior, type CloningEpoch, type CloningOptions } from '../learners/behavior-cloning.js';
 import { splitDemonstrations } from '../recording/demonstrations.js';
 import { readRollout } from '../recording/rollout-reader.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
-import { writeFileAtomic } from '../storage/atomic-file.js';
-import { writeCheckpoint } from './checkpoint.js';
-import { CheckpointStore } from './checkpoint-store.js';
-import { CHECKPOINTS_DIR, SCENARIO_FILE, ensureRunId, inspectRunDirectory, refuseUnusable } from './run-directory.js';
-import { RunLock } from './run-lock.js';
-
-export const CLONING_METRICS_FILE = 'bc.jsonl';
+import { RunDirectory } from './run-directory.js';
+import { CLONING_METRICS_FILE } from './run-layout.js';
 
 export interface CloningRunOptions extends CloningOptions {
   scenario: Scenario;
@@ -39,33 +34,28 @@ export interface CloningResult {
  * rest of the command line takes like a trained run: scenario.json, bc.jsonl
  * (one line per epoch), and a policy checkpoint at checkpoints/latest, so
  * `mappo eval`, `compare --checkpoint` and `train --warm-start` all accept it.
+ * It writes only into a new or empty folder (checked before anything is
+ * written, and again under the lock).
  */
 export async function runCloning(o: CloningRunOptions): Promise<CloningResult> {
-  const scenarioPath = join(o.runDir, SCENARIO_FILE);
-  refuseTaken(o.runDir);
+  RunDirectory.refuseUnusable(o.runDir, false);
   const env = new ClusterEnv(o.scenario);
   if (env.agents.length === 0) throw new InputError(`scenario "${o.scenario.name}" has no learned agents to clone into: set agents.scheduler.policy to "learned"`);
   const file = readRollout(o.demos);
-  const root = Rng.fromSeed(o.scenario.seed);
-  const networks = new NetworkMap(env.agents, env.stateSize, o.scenario.agents.networks, root.derive('networks'));
+  const streams = new RunStreams(o.scenario.seed);
+  const networks = new NetworkMap(env.agents, env.stateSize, o.scenario.agents.networks, streams.networks());
   const started = performance.now();
-  let lock: RunLock | null = null;
+  let run: RunDirectory | null = null;
   try {
-    const demos = splitDemonstrations(file, env.agents, networks, o.validationSplit, root.derive('demonstration split'));
-    mkdirSync(o.runDir, { recursive: true });
-    lock = RunLock.acquire(o.runDir);
-    refuseTaken(o.runDir);
-    const runId = ensureRunId(o.runDir);
-    writeFileAtomic(scenarioPath, `${JSON.stringify(o.scenario, null, 2)}\n`);
-    const history = cloneBehavior(networks, demos, o, root.derive('cloning'), (e) => {
+    const demos = splitDemonstrations(file, env.agents, networks, o.validationSplit, streams.demonstrationSplit());
+    run = RunDirectory.create(o.runDir, o.scenario, { startsOver: false });
+    const history = cloneBehavior(networks, demos, o, streams.cloning(), (e) => {
       appendFileSync(join(o.runDir, CLONING_METRICS_FILE), `${JSON.stringify(e)}\n`);
       o.onEpoch?.(e, o.epochs);
     });
     const wallSeconds = (performance.now() - started) / 1000;
     const progress = { update: 0, envSteps: 0, wallSeconds, best: null, stale: 0, loadScale: 1 };
-    await new CheckpointStore(join(o.runDir, CHECKPOINTS_DIR), runId).save({ update: 0 }, ['latest'], (dir) =>
-      writeCheckpoint(dir, networks, { weights: networks.exportWeights() }, progress),
-    );
+    await run.saveCheckpoint({ update: 0 }, ['latest'], networks, { weights: networks.exportWeights() }, progress);
     return {
       runDir: o.runDir,
       demos: {
@@ -79,14 +69,7 @@ export async function runCloning(o: CloningRunOptions): Promise<CloningResult> {
       wallSeconds,
     };
   } finally {
-    lock?.release();
+    run?.release();
     networks.dispose();
   }
-}
-
-/** Cloning writes a new run: only into a new or empty folder (checked before anything is written, and again under the lock). */
-function refuseTaken(runDir: string): void {
-  const kind = inspectRunDirectory(runDir);
-  if (kind === 'foreign') refuseUnusable(runDir, kind);
-  if (kind !== 'absent' && kind !== 'empty') throw new InputError(`${runDir} already holds a run; choose another --out`);
 }

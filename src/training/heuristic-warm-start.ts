@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { NamedWeights } from '../agents/network-map.js';
+import { DEMO_SEED_BASE } from '../env/seeds.js';
 import { seedRange } from '../evaluation/compare-policies.js';
-import { DEMO_SEED_BASE, recordDemonstrations } from '../evaluation/heuristic-episodes.js';
+import { recordDemonstrations } from '../evaluation/heuristic-episodes.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { runCloning } from './cloning-run.js';
 import { openTrainedRun } from './load-run.js';
-import type { NamedWeights } from '../agents/network-map.js';
 
 /** Cloning settings the recipe does not expose: those of `mappo bc`. */
 const CLONING_BATCH = 256;

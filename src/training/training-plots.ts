@@ -3,9 +3,8 @@ import { renderBarChart } from '../plots/bar-chart.js';
 import { renderChartGrid } from '../plots/grid.js';
 import type { LineChartSpec, LineSeries } from '../plots/line-chart.js';
 import { writePngAtomic } from '../plots/png.js';
-
-/** One line of metrics.jsonl. */
-export type MetricsRecord = Record<string, number>;
+import type { MetricsRecord } from './metrics-file.js';
+import { ACTIONS_PLOT, PLOTS_DIR, TRAINING_PLOT } from './run-layout.js';
 
 /** A chart of the dashboard: its title, y label, and the metrics plotted (key → series name). */
 const CHARTS: { title: string; yLabel: string; series: [string, string][] }[] = [
@@ -33,7 +32,7 @@ export async function writeTrainingPlots(runDir: string, history: readonly Metri
       .filter((s) => s.points.length > 0);
     if (series.length > 0) charts.push({ title: c.title, xLabel: 'update', yLabel: c.yLabel, series, width: 600, height: 360 });
   }
-  if (charts.length > 0) await writePngAtomic(join(runDir, 'plots', 'training.png'), renderChartGrid(charts, 3));
+  if (charts.length > 0) await writePngAtomic(join(runDir, PLOTS_DIR, TRAINING_PLOT), renderChartGrid(charts, 3));
   const last = history.at(-1);
   if (last === undefined) return;
   const agents = new Map<string, { name: string; value: number }[]>();
@@ -46,7 +45,7 @@ export async function writeTrainingPlots(runDir: string, history: readonly Metri
   }
   if (agents.size === 0) return;
   await writePngAtomic(
-    join(runDir, 'plots', 'actions.png'),
+    join(runDir, PLOTS_DIR, ACTIONS_PLOT),
     renderBarChart({
       title: `action distribution at update ${last.update}`,
       yLabel: 'fraction of decisions',

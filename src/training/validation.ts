@@ -1,10 +1,8 @@
 import type { NetworkMap } from '../agents/network-map.js';
 import type { EnvSpec } from '../env/env-spec.js';
+import { VALIDATION_SEED_BASE } from '../env/seeds.js';
 import { runEpisodes } from '../evaluation/run-episodes.js';
-import type { TrainingSpec, ValidationMetric } from '../scenario/training-schema.js';
-
-/** Held-out seeds for validation: far from training seeds (2^32 and up, see TRAINING_SEED_BASE) and from eval/compare seeds (the scenario's seed on). */
-export const VALIDATION_SEED_BASE = 1_000_000;
+import { higherIsBetter, type TrainingSpec, type ValidationMetric } from '../scenario/training-schema.js';
 
 export interface ValidationResult {
   metric: ValidationMetric;
@@ -14,7 +12,7 @@ export interface ValidationResult {
   summary: Record<string, number>;
 }
 
-/** Plays the current policy on the validation seeds and measures it. */
+/** Plays the current policy on the validation seeds (held out: see seeds.ts) and measures it. */
 export function validate(env: EnvSpec, networks: NetworkMap, spec: TrainingSpec['validation']): ValidationResult {
   const seeds = Array.from({ length: spec.episodes }, (_, i) => VALIDATION_SEED_BASE + i);
   const outcomes = runEpisodes(env, networks, seeds, { greedy: spec.greedy });
@@ -25,4 +23,16 @@ export function validate(env: EnvSpec, networks: NetworkMap, spec: TrainingSpec[
   const value = spec.metric === 'reward' ? meanReward : summary[spec.metric];
   if (value === undefined) throw new Error(`validation metric ${spec.metric} is not reported by this environment`);
   return { metric: spec.metric, value, meanReward, summary };
+}
+
+/**
+ * Whether `value` beats the best so far by more than `threshold` (relative),
+ * in the metric's direction: what makes a checkpoint the best, and what early
+ * stopping counts the absence of. A value that is not finite never improves.
+ */
+export function isImprovement(best: number | null, value: number, metric: ValidationMetric, threshold: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  if (best === null) return true;
+  const margin = threshold * Math.max(Math.abs(best), 1e-8);
+  return higherIsBetter(metric) ? value > best + margin : value < best - margin;
 }

@@ -87,7 +87,7 @@ describe('an ablation', () => {
     const again = await runAblation(options(parallelOut, 2, ...vary));
     expect(again).toMatchObject({ executed: 0, skipped: 8 });
     expect(again.report).toEqual(parallel);
-    // The same through the command line: the JSON document of CLI.md on stdout, the table in results.md.
+    // The same through the command line: the JSON document of docs/cli.md on stdout, the table in results.md.
     const { code, stdout, stderr } = await runCli(['ablate', tinyFile, ...vary.flatMap((v) => ['--vary', v]), '--seeds', '2', '--out', parallelOut, '--json']);
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/8 runs, 8 finished earlier/);

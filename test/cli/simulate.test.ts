@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
 describe('mappo simulate', () => {
-  it('--json prints exactly one JSON document with the fields of CLI.md', async () => {
+  it('--json prints exactly one JSON document with the fields of docs/cli.md', async () => {
     const { code, stdout } = await runCli(['simulate', 'scenarios/default.json', '--requests', '300', '--scheduler', 'jsq', '--seed', '7', '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);

@@ -12,7 +12,6 @@ function pool(costs = [1, 2, 4]) {
   const loop = new EventLoop();
   const replicas = costs.map((_, index) => ({ index, outstandingRequests: 0, accepting: true }) as unknown as Replica);
   const capacity = new Capacity(loop, replicas, costs, 1, 5, 1);
-  capacity.watchDrains();
   const notes: string[] = [];
   loop.on(EventKind.ReplicaLaunched).subscribe((e) => notes.push(`launched r${e.target} at ${e.time}`));
   loop.on(EventKind.ReplicaStopped).subscribe((e) => notes.push(`stopped r${e.target} at ${e.time}`));

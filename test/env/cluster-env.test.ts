@@ -156,6 +156,30 @@ describe('ClusterEnv contract', () => {
     expect(times).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40]);
   });
 
+  it('each replica agent on a timer is asked about its own replica, also when agent and replica numbers differ', () => {
+    const env = new ClusterEnv(produce(base, (s) => {
+      s.agents.scheduler.policy = 'learned';
+      s.agents.replica.policy = 'learned';
+      s.agents.replica.decideEvery = 10;
+      s.horizon = 20;
+      s.drain = false;
+    }));
+    expect(env.agents.map((a) => a.id)).toEqual(['scheduler/0', 'replica/r0', 'replica/r1', 'replica/r2', 'replica/r3']);
+    const asked = new Map<string, number[]>();
+    let out = env.reset(1);
+    while (out.ended === null) {
+      for (const d of out.decisions) {
+        const id = env.agents[d.agent].id;
+        if (id.startsWith('replica/')) asked.set(id, [...(asked.get(id) ?? []), d.time]);
+      }
+      // Schedulers route to replica 0; replica agents pick a budget by their own replica's number.
+      out = env.step(out.decisions.map((d) => (d.agent === 0 ? 0 : d.agent - 1)));
+    }
+    for (let r = 0; r < 4; r++) expect(asked.get(`replica/r${r}`)).toEqual([0, 10, 20]);
+    // Each replica runs with the budget its own agent chose: r0 the first, r3 the last.
+    expect([0, 1, 2, 3].map((r) => env.simulation.cluster.llmReplica(r).tokenBudget)).toEqual(base.agents.replica.tokenBudgets);
+  });
+
   it('rejects an action outside the action space', () => {
     const env = new ClusterEnv(base);
     env.reset(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimateAdvantages } from '../../src/learners/gae.js';
-import { RowKind } from '../../src/rollout/trajectory-table.js';
+import { RowState } from '../../src/rollout/row-state.js';
 import { tableOf } from './table-builder.js';
 
 describe('GAE with time-aware discounting', () => {
@@ -10,7 +10,7 @@ describe('GAE with time-aware discounting', () => {
       { reward: 1, elapsed: 2, value: 0.5, next: 1 },
       { reward: 0, elapsed: 4, value: 0.4, next: 2 },
       { reward: 2, elapsed: 1, value: 0.3, next: 3 },
-      { kind: RowKind.Bootstrap, value: 0.6 },
+      { rowState: RowState.BootstrapOnly, value: 0.6 },
     ]);
     const { advantages, returns } = estimateAdvantages(t, t.reward, t.value, 0.9, 0.8, 2);
     // Discounts 0.9^(2/2) = 0.9, 0.9^(4/2) = 0.81, 0.9^(1/2) = 0.9486833.
@@ -38,7 +38,7 @@ describe('GAE with time-aware discounting', () => {
     const t = tableOf([
       { reward: 1, elapsed: 1, value: 0.2, next: -1 }, // episode ended terminally
       { reward: 1, elapsed: 1, value: 0.2, next: 2 },
-      { kind: RowKind.Open, value: 5, reward: 99 },
+      { rowState: RowState.AwaitingNextDecision, value: 5, reward: 99 },
     ]);
     const { advantages } = estimateAdvantages(t, t.reward, t.value, 0.5, 0.9, 1);
     expect(advantages[0]).toBeCloseTo(1 - 0.2, 6);

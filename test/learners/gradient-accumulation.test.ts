@@ -6,8 +6,9 @@ import type { AgentInfo } from '../../src/env/multi-agent/contract.js';
 import { Rng } from '../../src/env/rng.js';
 import { PpoLearner } from '../../src/learners/ppo-learner.js';
 import { buildUnits } from '../../src/learners/training-units.js';
-import type { RolloutBatch } from '../../src/rollout/rollout-collector.js';
-import { RowKind, TrajectoryTable } from '../../src/rollout/trajectory-table.js';
+import type { RolloutBatch } from '../../src/rollout/rollout-batch.js';
+import { RowState } from '../../src/rollout/row-state.js';
+import { TrajectoryTable } from '../../src/rollout/trajectory-table.js';
 import { learnerSchema } from '../../src/scenario/learner-schema.js';
 import { networksSchema } from '../../src/scenario/networks-schema.js';
 
@@ -31,7 +32,7 @@ function rollout(hidden: number): RolloutBatch {
   for (let step = 0; step < 11; step++) {
     for (let agent = 0; agent < agents.length; agent++) {
       if (!decides(agent, step)) continue;
-      const i = table.push(RowKind.Step, 0, agent, step);
+      const i = table.push(RowState.Ready, 0, agent, step);
       if (last[agent] >= 0) table.next[last[agent]] = i;
       last[agent] = i;
       for (let k = 0; k < OBS; k++) table.obs[i * OBS + k] = rng.normal();

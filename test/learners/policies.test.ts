@@ -1,17 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/agents/backend.js';
-import { AdvantageNormalizer } from '../../src/learners/policies/advantage-normalizer.js';
-import { entropyCoefficient } from '../../src/learners/policies/entropy/coefficient-schedule.js';
-import { EntropyControl } from '../../src/learners/policies/entropy/entropy-control.js';
-import { entropyFloorPenalty } from '../../src/learners/policies/entropy/entropy-floor.js';
-import { buildKlController } from '../../src/learners/policies/kl-control/registry.js';
-import { buildLrSchedule } from '../../src/learners/policies/learning-rate/registry.js';
-import { buildRewardScaler } from '../../src/learners/policies/reward-scaling/registry.js';
-import { RunningValueNorm } from '../../src/learners/policies/value-normalization/running-value-norm.js';
-import { buildValueNormalizer } from '../../src/learners/policies/value-normalization/registry.js';
-import { RowKind } from '../../src/rollout/trajectory-table.js';
-import { entropySchema, learningRateSchema } from '../../src/scenario/learner-schema.js';
+import { buildAdvantageNormalizer } from '../../src/learners/policies/advantage-normalization.js';
+import { buildEntropyControl, entropyCoefficient, entropyFloorPenalty } from '../../src/learners/policies/entropy.js';
+import { buildKlController } from '../../src/learners/policies/kl-control.js';
+import { buildLrSchedule } from '../../src/learners/policies/learning-rate.js';
+import { buildRewardScaler } from '../../src/learners/policies/reward-scaling.js';
+import { buildValueNormalizer, RunningValueNorm } from '../../src/learners/policies/value-normalization.js';
+import { RowState } from '../../src/rollout/row-state.js';
+import { entropySchema, klControlSchema, learningRateSchema, rewardScalingSchema, valueNormalizationSchema } from '../../src/scenario/learner-schema.js';
 import { tableOf } from './table-builder.js';
 
 beforeAll(async () => {
@@ -22,7 +19,7 @@ describe('reward scaling', () => {
   const table = tableOf([
     { reward: 2, elapsed: 1, next: 1 },
     { reward: 4, elapsed: 1, next: -1 },
-    { kind: RowKind.Open, reward: 50 },
+    { rowState: RowState.AwaitingNextDecision, reward: 50 },
   ]);
 
   it('none and fixed', () => {
@@ -59,7 +56,7 @@ describe('advantage normalization', () => {
   const agents = Int32Array.from([0, 0, 0, 1, 1, 1]);
 
   it('per batch: zero mean, unit sample std', () => {
-    const out = new AdvantageNormalizer({ kind: 'batch' }).prepare(adv, agents);
+    const out = buildAdvantageNormalizer({ kind: 'batch' }).prepare(adv, agents);
     const mean = 11; // (1+2+3+10+20+30)/6
     const std = Math.sqrt(((1 - 11) ** 2 + (2 - 11) ** 2 + (3 - 11) ** 2 + (10 - 11) ** 2 + (20 - 11) ** 2 + (30 - 11) ** 2) / 5);
     expect(out[0]).toBeCloseTo((1 - mean) / std, 5);
@@ -67,12 +64,12 @@ describe('advantage normalization', () => {
   });
 
   it('per agent: each agent standardized on its own', () => {
-    const out = new AdvantageNormalizer({ kind: 'agent' }).prepare(adv, agents);
+    const out = buildAdvantageNormalizer({ kind: 'agent' }).prepare(adv, agents);
     expect(Array.from(out).map((x) => Number(x.toFixed(5)))).toEqual([-1, 0, 1, -1, 0, 1]);
   });
 
   it('per minibatch: only the valid rows count, and prepare leaves them alone', () => {
-    const n = new AdvantageNormalizer({ kind: 'minibatch' });
+    const n = buildAdvantageNormalizer({ kind: 'minibatch' });
     expect(Array.from(n.prepare(adv, agents))).toEqual(Array.from(adv));
     const out = n.minibatch(Float32Array.from([1, 3, 100]), Float32Array.from([1, 1, 0]));
     expect(out[0]).toBeCloseTo(-1 / Math.SQRT2, 5);
@@ -80,9 +77,9 @@ describe('advantage normalization', () => {
   });
 
   it('clamps after normalizing; none leaves values but still clamps', () => {
-    const out = new AdvantageNormalizer({ kind: 'batch', clamp: 1 }).prepare(adv, agents);
+    const out = buildAdvantageNormalizer({ kind: 'batch', clamp: 1 }).prepare(adv, agents);
     expect(Math.max(...out)).toBe(1);
-    expect(Array.from(new AdvantageNormalizer({ kind: 'none', clamp: 5 }).prepare(adv, agents))).toEqual([1, 2, 3, 5, 5, 5]);
+    expect(Array.from(buildAdvantageNormalizer({ kind: 'none', clamp: 5 }).prepare(adv, agents))).toEqual([1, 2, 3, 5, 5, 5]);
   });
 });
 
@@ -176,7 +173,7 @@ describe('entropy control', () => {
   });
 
   it('temperature pulses start at an interval when the reward stagnates, last their duration, and checkpoint', () => {
-    const control = new EntropyControl(spec({ temperature: { interval: 2, magnitude: 2, threshold: 0.05, memory: 2, duration: 2 } }));
+    const control = buildEntropyControl(spec({ temperature: { interval: 2, magnitude: 2, threshold: 0.05, memory: 2, duration: 2 } }));
     const temps: number[] = [];
     const rewards = [1, 2, 3, 3, 3, 3, 3, 3.01, 3.02];
     rewards.forEach((r, i) => {
@@ -187,7 +184,7 @@ describe('entropy control', () => {
     // Update 6: the last two {3, 3} do not beat 3 by 5%: sample at 2 for updates 7 and 8 (set after 6 and 7).
     // The detector then restarts, and by update 8 it has too little history to judge.
     expect(temps).toEqual([1, 1, 1, 1, 1, 2, 2, 1, 1]);
-    const copy = new EntropyControl(control.spec);
+    const copy = buildEntropyControl(control.spec);
     copy.restore(control.state());
     expect(copy.temperature).toBe(control.temperature);
   });
@@ -218,5 +215,75 @@ describe('learning-rate schedules', () => {
       seen.push(p.multiplier(u + 2, 100));
     }
     expect(seen).toEqual([1, 1, 1, 1, 0.5, 0.5, 0.5, 0.25, 0.25]);
+  });
+});
+
+describe('registries', () => {
+  const kindsOf = (schema: { options: readonly { shape: { kind: { value: string } } }[] }): string[] => schema.options.map((o) => o.shape.kind.value);
+  /** A copy restored from `a`'s checkpoint (JSON, as runs write it). */
+  const restored = <T extends { state(): unknown; restore(s: unknown): void }>(a: T, fresh: T): T => {
+    fresh.restore(JSON.parse(JSON.stringify(a.state())));
+    return fresh;
+  };
+  const table = tableOf([
+    { reward: 3, elapsed: 1, next: 1 },
+    { reward: -1, elapsed: 2, next: -1 },
+  ]);
+
+  it('reward scaling: every kind of the schema builds and resumes from its checkpoint', () => {
+    const specs = rewardScalingSchema.array().parse([{ kind: 'none' }, { kind: 'fixed', scale: 0.5 }, { kind: 'running-std' }]);
+    expect(specs.map((s) => s.kind)).toEqual(kindsOf(rewardScalingSchema));
+    for (const spec of specs) {
+      const a = buildRewardScaler(spec);
+      a.scale(table, 0.9, 1);
+      const b = restored(a, buildRewardScaler(spec));
+      expect(Array.from(b.scale(table, 0.9, 1)), spec.kind).toEqual(Array.from(a.scale(table, 0.9, 1)));
+      expect(b.divisor, spec.kind).toBe(a.divisor);
+    }
+  });
+
+  it('value normalization: every kind of the schema builds and resumes from its checkpoint', () => {
+    const specs = valueNormalizationSchema.array().parse([{ kind: 'none' }, { kind: 'running', beta: 0.9 }]);
+    expect(specs.map((s) => s.kind)).toEqual(kindsOf(valueNormalizationSchema));
+    for (const spec of specs) {
+      const a = buildValueNormalizer(spec);
+      a.update([5, 9, -2]);
+      const b = restored(a, buildValueNormalizer(spec));
+      expect(b.normalize(3), spec.kind).toBe(a.normalize(3));
+    }
+  });
+
+  it('KL control: every kind of the schema builds and resumes from its checkpoint', () => {
+    const specs = klControlSchema.array().parse([
+      { kind: 'none' },
+      { kind: 'early-stop', target: 0.01 },
+      { kind: 'fixed-penalty', coef: 0.2 },
+      { kind: 'adaptive-penalty', target: 0.01 },
+      { kind: 'reference', initialCoef: 1, decayUpdates: 3 },
+    ]);
+    expect(specs.map((s) => s.kind)).toEqual(kindsOf(klControlSchema));
+    const probe = (c: ReturnType<typeof buildKlController>): unknown[] => [c.penaltyCoef(), c.referenceCoef(2), c.shouldStop(0.05)];
+    // Each kind alone, then all of them as one list.
+    for (const spec of [...specs, specs]) {
+      const a = buildKlController(spec);
+      a.afterUpdate(0.1); // the adaptive penalty doubles: a fresh controller would differ
+      const b = restored(a, buildKlController(spec));
+      expect(probe(b), JSON.stringify(spec)).toEqual(probe(a));
+    }
+  });
+
+  it('learning rate: every kind of the schema builds and resumes from its checkpoint', () => {
+    const specs = learningRateSchema.array().parse([{ kind: 'constant' }, { kind: 'linear' }, { kind: 'cosine', warmupUpdates: 2 }, { kind: 'plateau', patience: 1 }]);
+    expect(specs.map((s) => s.kind)).toEqual(kindsOf(learningRateSchema));
+    for (const spec of specs) {
+      const a = buildLrSchedule(spec);
+      // Plateau with patience 1: halved after the second update, its history restarted at the third.
+      [1, 1, 1].forEach((r, u) => a.observe(u + 1, r));
+      const b = restored(a, buildLrSchedule(spec));
+      expect(b.multiplier(4, 10), spec.kind).toBe(a.multiplier(4, 10));
+      a.observe(4, 1);
+      b.observe(4, 1);
+      expect(b.multiplier(5, 10), spec.kind).toBe(a.multiplier(5, 10));
+    }
   });
 });

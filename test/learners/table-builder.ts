@@ -1,7 +1,8 @@
-import { RowKind, TrajectoryTable } from '../../src/rollout/trajectory-table.js';
+import { RowState } from '../../src/rollout/row-state.js';
+import { TrajectoryTable } from '../../src/rollout/trajectory-table.js';
 
 export interface RowSpec {
-  kind?: RowKind;
+  rowState?: RowState;
   env?: number;
   agent?: number;
   reward?: number;
@@ -15,7 +16,7 @@ export interface RowSpec {
 export function tableOf(rows: RowSpec[], actionCount = 2): TrajectoryTable {
   const t = new TrajectoryTable('test', 1, actionCount, 1, 0, 0);
   rows.forEach((r, i) => {
-    const j = t.push(r.kind ?? RowKind.Step, r.env ?? 0, r.agent ?? 0, i);
+    const j = t.push(r.rowState ?? RowState.Ready, r.env ?? 0, r.agent ?? 0, i);
     t.reward[j] = r.reward ?? 0;
     t.elapsed[j] = r.elapsed ?? 1;
     t.value[j] = r.value ?? 0;

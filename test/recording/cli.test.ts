@@ -67,7 +67,7 @@ describe('runs of different cluster sizes in one file', () => {
 });
 
 describe('replay --json', () => {
-  it('has the shape of CLI.md', async () => {
+  it('has the shape of docs/cli.md', async () => {
     const { stdout, stderr } = await cliOk(['replay', twoRuns, '--json']);
     expect(stderr).toBe('');
     const s = JSON.parse(stdout);

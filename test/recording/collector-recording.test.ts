@@ -7,8 +7,9 @@ import { Rng } from '../../src/env/rng.js';
 import { scanFrames } from '../../src/recording/record-frames.js';
 import type { DecisionRecord, RolloutRecord } from '../../src/recording/rollout-records.js';
 import { ParallelCollector } from '../../src/rollout/parallel-collector.js';
-import { RolloutCollector, type RolloutBatch } from '../../src/rollout/rollout-collector.js';
-import { RowKind } from '../../src/rollout/trajectory-table.js';
+import type { RolloutBatch } from '../../src/rollout/rollout-batch.js';
+import { RolloutCollector } from '../../src/rollout/rollout-collector.js';
+import { RowState } from '../../src/rollout/row-state.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { unpack } from '../../src/storage/msgpack.js';
 
@@ -40,7 +41,7 @@ function rowOf(batch: RolloutBatch, d: DecisionRecord): { table: number; row: nu
   const table = batch.tableOf[d.agent];
   const t = batch.tables[table];
   for (let i = 0; i < t.length; i++) {
-    if (t.kind[i] === RowKind.Bootstrap || t.env[i] !== d.env || t.agent[i] !== d.agent || t.time[i] !== d.time) continue;
+    if (t.rowState[i] === RowState.BootstrapOnly || t.env[i] !== d.env || t.agent[i] !== d.agent || t.time[i] !== d.time) continue;
     if (t.obs.subarray(i * t.obsSize, (i + 1) * t.obsSize).every((x, k) => x === d.obs[k])) return { table, row: i };
   }
   return null;
@@ -132,8 +133,8 @@ describe('a recorded rollout collection', () => {
     for (const batch of batches) {
       for (const t of batch.tables) {
         const bootstraps = new Set<number>();
-        for (let i = 0; i < t.length; i++) if (t.kind[i] === RowKind.Step && t.next[i] >= 0) bootstraps.add(t.next[i]);
-        for (let i = 0; i < t.length; i++) expect(t.kind[i] === RowKind.Step || bootstraps.has(i)).toBe(true);
+        for (let i = 0; i < t.length; i++) if (t.rowState[i] === RowState.Ready && t.next[i] >= 0) bootstraps.add(t.next[i]);
+        for (let i = 0; i < t.length; i++) expect(t.rowState[i] === RowState.Ready || bootstraps.has(i)).toBe(true);
       }
     }
     // Decisions of the first collection whose credit is still not final after the second: on this loaded

@@ -9,7 +9,7 @@ import { TEAM } from '../../src/reward/reward-term.js';
 function assign(settings: CreditSettings) {
   const ledger = new AgentLedger(3);
   const book = new DecisionBook();
-  const credit = new CreditAssignment(settings, 3, Int32Array.of(0), Int32Array.of(2, 1), ledger, book);
+  const credit = new CreditAssignment(settings, { agentCount: 3, schedulerAgent: Int32Array.of(0), replicaAgent: Int32Array.of(2, 1) }, ledger, book);
   const take = (): number[] => [0, 1, 2].map((a) => ledger.takeReward(a));
   return { credit, take, book };
 }
@@ -23,42 +23,63 @@ const request = (): Request => {
 describe('credit assignment', () => {
   it('individual: a request pays its scheduler and its serving replica’s agent, nobody else', () => {
     const { credit, take } = assign({ mode: 'individual', teamShare: 0.5 });
-    credit.pay(-2, { kind: 'request', request: request() });
+    credit.assign(-2, { kind: 'request', request: request() });
     expect(take()).toEqual([-2, -2, 0]);
-    credit.pay(5, { kind: 'replica', replica: 0 });
+    credit.assign(5, { kind: 'replica', replica: 0 });
     expect(take()).toEqual([0, 0, 5]);
   });
 
   it('team: every learned agent receives every payment', () => {
     const { credit, take } = assign({ mode: 'team', teamShare: 0.5 });
-    credit.pay(-2, { kind: 'request', request: request() });
+    credit.assign(-2, { kind: 'request', request: request() });
     expect(take()).toEqual([-2, -2, -2]);
   });
 
   it('mix: teamShare of the team payment plus the rest of the individual one', () => {
     const { credit, take } = assign({ mode: 'mix', teamShare: 0.25 });
-    credit.pay(-4, { kind: 'request', request: request() });
+    credit.assign(-4, { kind: 'request', request: request() });
     // team part -1 to all; individual part -3 to agents 0 and 1
     expect(take()).toEqual([-4, -4, -1]);
   });
 
   it('team-wide payments go to the team in every mode', () => {
     const { credit, take } = assign({ mode: 'individual', teamShare: 0.5 });
-    credit.pay(0.3, TEAM);
+    credit.assign(0.3, TEAM);
     expect(take()).toEqual([0.3, 0.3, 0.3]);
   });
 
-  it('decision payments become late credits for that decision, closed once', () => {
+  it('decision payments become late credits for that decision and its agent, closed once', () => {
     const { credit, take, book } = assign({ mode: 'team', teamShare: 0.5 });
-    const d = book.open(0, 1.5, true);
-    credit.pay(0.7, { kind: 'decision', agent: 0, decision: d.decision });
+    expect(book.open(1, false)).toBe(0); // numbered in order, awaiting or not
+    const d = book.open(2, true);
+    expect(d).toBe(1);
+    expect([book.awaits(0), book.awaits(d)]).toEqual([false, true]);
+    credit.assign(0.7, { kind: 'decision', decision: d });
     expect(take()).toEqual([0, 0, 0]); // nothing to the interval ledger
-    book.close(d.decision);
-    book.close(d.decision); // closing twice adds nothing
+    book.close(d);
+    book.close(d); // closing twice adds nothing
+    expect(book.awaits(d)).toBe(false);
     expect(book.take()).toEqual([
-      { agent: 0, decision: d.decision, reward: 0.7, final: false },
-      { agent: 0, decision: d.decision, reward: 0, final: true },
+      { agent: 2, decision: d, reward: 0.7, final: false },
+      { agent: 2, decision: d, reward: 0, final: true },
     ]);
-    expect(() => credit.pay(1, { kind: 'decision', agent: 0, decision: d.decision })).toThrow(/no longer awaits/);
+    expect(book.take()).toEqual([]);
+    expect(() => credit.assign(1, { kind: 'decision', decision: d })).toThrow(/no longer awaits/);
+    expect(() => credit.assign(1, { kind: 'decision', decision: 0 })).toThrow(/no longer awaits/);
+  });
+
+  it('the book closes what still awaits at the episode end, oldest first, across thousands of decisions', () => {
+    const book = new DecisionBook();
+    const awaited: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const d = book.open(i % 3, i % 7 === 0);
+      if (i % 7 === 0) awaited.push(d);
+    }
+    book.close(awaited[1]);
+    book.closeAll();
+    const finals = book.take().filter((c) => c.final);
+    expect(finals.map((c) => c.decision)).toEqual([awaited[1], awaited[0], ...awaited.slice(2)]);
+    expect(finals.every((c) => c.agent === c.decision % 3)).toBe(true);
+    expect(awaited.some((d) => book.awaits(d))).toBe(false);
   });
 });

@@ -4,8 +4,9 @@ import { useBackend } from '../../src/agents/backend.js';
 import { NetworkMap } from '../../src/agents/network-map.js';
 import { ClusterEnv } from '../../src/env/cluster-env.js';
 import { Rng } from '../../src/env/rng.js';
-import { RolloutCollector, type RolloutBatch } from '../../src/rollout/rollout-collector.js';
-import { RowKind } from '../../src/rollout/trajectory-table.js';
+import type { RolloutBatch } from '../../src/rollout/rollout-batch.js';
+import { RolloutCollector } from '../../src/rollout/rollout-collector.js';
+import { RowState } from '../../src/rollout/row-state.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/scenario-schema.js';
 
@@ -81,11 +82,8 @@ describe('late credit in the rollout', () => {
       const batch = collector.collect(1);
       for (const t of batch.tables) {
         for (let i = 0; i < t.length; i++) {
-          if (t.kind[i] === RowKind.Step) {
-            expect(t.awaiting[i]).toBe(0);
-            trained += t.reward[i];
-          }
-          if (t.kind[i] === RowKind.Open && t.closed[i] === 1) sawWaiting = true;
+          if (t.rowState[i] === RowState.Ready) trained += t.reward[i];
+          if (t.rowState[i] === RowState.AwaitingCredit) sawWaiting = true;
         }
       }
       episode = batch.episodes[0];

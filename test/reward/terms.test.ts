@@ -100,18 +100,13 @@ describe('net present value', () => {
     expect(amounts([npv])).toEqual([Number(Math.exp(-0.02).toFixed(6)), Number((-2 * Math.exp(-0.06)).toFixed(6)), Number((-2 * Math.exp(-0.1)).toFixed(6))]);
   });
 
-  it('attributes each cash flow to the decision that caused it: the routing decision and the launch of the serving replica', () => {
-    const routing = { agent: 0, decision: 7, time: 0.1 };
-    const launch = { agent: 1, decision: 3, time: 0 };
+  it('attributes each cash flow to the decision that caused it, as the world recorded it: the routing decision and the launch of the serving replica', () => {
+    // B was routed by learned decision 7 (dispatched at its arrival, 0.1); replica 1 was launched by decision 3 at time 0.
     const { payments } = runTerms([npv], {
-      completions: [A(), B()],
-      initial: 1, // replica 1 starts stopped and is launched at time 0 by decision 3
+      completions: [A(), completed(2, { arrival: 0.1, firstToken: 0.5, completion: 0.7, output: 1, replica: 1, decision: 7 })],
+      initial: 1, // replica 1 starts stopped
       costs: [0, 2],
-      setup: (_loop, capacity) => void capacity.launch(),
-      decisions: {
-        routingDecision: (r) => (r.id === 2 ? routing : null),
-        launchDecision: (i) => (i === 1 ? launch : null),
-      },
+      setup: (_loop, capacity) => void capacity.launch(3),
     });
     const row = (p: (typeof payments)[number]) => [p.time, p.to.kind === 'decision' ? p.to.decision : p.to.kind, Number(p.amount.toFixed(6))];
     expect(payments.map(row)).toEqual([

@@ -7,8 +7,9 @@ import { makeEnv, type EnvSpec } from '../../src/env/env-spec.js';
 import type { AgentInfo, MultiAgentEnv, StepOutcome } from '../../src/env/multi-agent/contract.js';
 import { Rng } from '../../src/env/rng.js';
 import { ParallelCollector } from '../../src/rollout/parallel-collector.js';
-import { RolloutCollector, type RolloutBatch } from '../../src/rollout/rollout-collector.js';
-import { RowKind } from '../../src/rollout/trajectory-table.js';
+import type { RolloutBatch } from '../../src/rollout/rollout-batch.js';
+import { RolloutCollector } from '../../src/rollout/rollout-collector.js';
+import { RowState } from '../../src/rollout/row-state.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { NetworksSpec } from '../../src/scenario/networks-schema.js';
 
@@ -32,7 +33,7 @@ function rows(batch: RolloutBatch): string[] {
   for (const t of batch.tables) {
     for (let i = 0; i < t.length; i++) {
       out.push(
-        [t.role, t.env[i], t.agent[i], t.kind[i], t.time[i], t.action[i], t.logProb[i], t.value[i], t.reward[i], t.elapsed[i], t.next[i], t.obs.slice(i * t.obsSize, (i + 1) * t.obsSize).join(',')].join('|'),
+        [t.role, t.env[i], t.agent[i], t.rowState[i], t.time[i], t.action[i], t.logProb[i], t.value[i], t.reward[i], t.elapsed[i], t.next[i], t.obs.slice(i * t.obsSize, (i + 1) * t.obsSize).join(',')].join('|'),
       );
     }
   }
@@ -53,21 +54,22 @@ describe('RolloutCollector', () => {
       const pointedTo = new Set<number>();
       for (let i = 0; i < t.length; i++) {
         const next = t.next[i];
-        if (t.kind[i] === RowKind.Step && next >= 0) {
+        if (t.rowState[i] === RowState.Ready && next >= 0) {
           expect(next).toBeGreaterThan(i); // rows of one copy are in decision order
           expect(t.env[next]).toBe(t.env[i]);
           expect(t.agent[next]).toBe(t.agent[i]);
-          expect(t.time[next] >= t.time[i] || t.kind[next] === RowKind.Bootstrap).toBe(true);
+          expect(t.time[next] >= t.time[i] || t.rowState[next] === RowState.BootstrapOnly).toBe(true);
           expect(pointedTo.has(next)).toBe(false);
           pointedTo.add(next);
         }
-        if (t.kind[i] === RowKind.Step) expect([t.elapsed[i] >= 0, t.awaiting[i], t.closed[i]]).toEqual([true, 0, 1]);
-        if (t.kind[i] === RowKind.Open && t.closed[i] === 0) expect(t.next[i]).toBe(-1);
+        if (t.rowState[i] === RowState.Ready) expect(t.elapsed[i]).toBeGreaterThanOrEqual(0);
+        const waitsForNextDecision = t.rowState[i] === RowState.AwaitingNextDecision || t.rowState[i] === RowState.AwaitingNextDecisionAndCredit;
+        if (waitsForNextDecision) expect(t.next[i]).toBe(-1);
       }
-      // At most one unclosed row per (copy, agent): its latest decision, waiting for the next one.
+      // At most one row per (copy, agent) waits for the agent's next decision: its latest one.
       const open = new Set<string>();
       for (let i = 0; i < t.length; i++) {
-        if (t.kind[i] !== RowKind.Open || t.closed[i] === 1) continue;
+        if (t.rowState[i] !== RowState.AwaitingNextDecision && t.rowState[i] !== RowState.AwaitingNextDecisionAndCredit) continue;
         const key = `${t.env[i]}/${t.agent[i]}`;
         expect(open.has(key)).toBe(false);
         open.add(key);
@@ -80,12 +82,12 @@ describe('RolloutCollector', () => {
     const collector = new RolloutCollector([env], networksFor(env));
     const first = collector.collect(5);
     const t1 = first.tables[0];
-    const openTimes = [...t1.kind].flatMap((k, i) => (k === RowKind.Open ? [t1.time[i]] : []));
+    const openTimes = [...t1.rowState.subarray(0, t1.length)].flatMap((s, i) => (s === RowState.AwaitingNextDecision ? [t1.time[i]] : []));
     expect(openTimes).toEqual([4, 4]);
     const second = collector.collect(5);
     const t2 = second.tables[0];
     // The carried rows come first, now complete, with the rewards paid at the agents' next decisions.
-    expect([t2.time[0], t2.kind[0], t2.time[1], t2.kind[1]]).toEqual([4, RowKind.Step, 4, RowKind.Step]);
+    expect([t2.time[0], t2.rowState[0], t2.time[1], t2.rowState[1]]).toEqual([4, RowState.Ready, 4, RowState.Ready]);
     expect(t2.elapsed[0]).toBe(1);
   });
 
@@ -96,11 +98,11 @@ describe('RolloutCollector', () => {
     const t = batch.tables[0];
     expect(batch.episodes).toHaveLength(1);
     expect(batch.episodes[0]).toMatchObject({ env: 0, ended: 'truncated', decisions: 6 });
-    const kinds = [...t.kind.subarray(0, t.length)];
-    expect(kinds.filter((k) => k === RowKind.Bootstrap)).toHaveLength(2);
-    expect(kinds.filter((k) => k === RowKind.Step)).toHaveLength(6);
+    const states = [...t.rowState.subarray(0, t.length)];
+    expect(states.filter((s) => s === RowState.BootstrapOnly)).toHaveLength(2);
+    expect(states.filter((s) => s === RowState.Ready)).toHaveLength(6);
     let rewards = 0;
-    for (let i = 0; i < t.length; i++) if (t.kind[i] === RowKind.Step) rewards += t.reward[i];
+    for (let i = 0; i < t.length; i++) if (t.rowState[i] === RowState.Ready) rewards += t.reward[i];
     expect(rewards).toBe(batch.episodes[0].reward);
   });
 
@@ -111,7 +113,7 @@ describe('RolloutCollector', () => {
     const t = batch.tables[0];
     let checked = 0;
     for (let i = 0; i < t.length; i++) {
-      if (t.kind[i] === RowKind.Bootstrap) continue;
+      if (t.rowState[i] === RowState.BootstrapOnly) continue;
       expect(t.mask[i * t.actionCount + t.action[i]]).toBe(1);
       checked++;
     }

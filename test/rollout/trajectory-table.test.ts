@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RowKind, TrajectoryTable } from '../../src/rollout/trajectory-table.js';
+import type { RowState } from '../../src/rollout/row-state.js';
+import { TrajectoryTable } from '../../src/rollout/trajectory-table.js';
 
 /** A table of `n` rows whose columns hold values derived from the row index. */
 function filled(n: number, memory: 'private' | 'shared' = 'private'): TrajectoryTable {
   const t = new TrajectoryTable('r', 3, 2, 40, 0, 0, memory);
   for (let i = 0; i < n; i++) {
-    const row = t.push(RowKind.Step, i % 4, i % 3, i * 0.5);
+    const row = t.push((i % 5) as RowState, i % 4, i % 3, i * 0.5);
     t.obs.set([i, i + 0.25, i + 0.5], row * 3);
     t.mask.set([1, i % 2], row * 2);
     for (let k = 0; k < 40; k++) t.state[row * 40 + k] = i * 100 + k;
@@ -29,7 +30,7 @@ describe('TrajectoryTable', () => {
     kept.forEach((i, k) => {
       const row = 2 + k;
       expect(position[i]).toBe(row);
-      expect([out.env[row], out.agent[row], out.time[row], out.action[row], out.reward[row]]).toEqual([i % 4, i % 3, i * 0.5, i % 2, 10 - i]);
+      expect([out.rowState[row], out.env[row], out.agent[row], out.time[row], out.action[row], out.reward[row]]).toEqual([i % 5, i % 4, i % 3, i * 0.5, i % 2, 10 - i]);
       expect(Array.from(out.obs.subarray(row * 3, row * 3 + 3))).toEqual([i, i + 0.25, i + 0.5]);
       expect(Array.from(out.mask.subarray(row * 2, row * 2 + 2))).toEqual([1, i % 2]);
       expect(out.state[row * 40 + 39]).toBe(i * 100 + 39);

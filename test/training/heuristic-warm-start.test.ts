@@ -5,11 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/agents/backend.js';
 import type { NamedWeights } from '../../src/agents/network-map.js';
 import { seedRange } from '../../src/evaluation/compare-policies.js';
-import { DEMO_SEED_BASE, recordDemonstrations } from '../../src/evaluation/heuristic-episodes.js';
+import { DEMO_SEED_BASE } from '../../src/env/seeds.js';
+import { recordDemonstrations } from '../../src/evaluation/heuristic-episodes.js';
 import { unpack } from '../../src/storage/msgpack.js';
 import { runCloning } from '../../src/training/cloning-run.js';
 import { openTrainedRun } from '../../src/training/load-run.js';
-import { runTraining, WARM_START_FILE } from '../../src/training/training-run.js';
+import { WARM_START_FILE } from '../../src/training/run-layout.js';
+import { runTraining } from '../../src/training/training-run.js';
 import { tinyTraining } from '../fixtures/tiny-training.js';
 
 const base = mkdtempSync(join(tmpdir(), 'mappo-recipe-'));

@@ -1,6 +1,6 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { produce } from 'immer';
-import { BACKENDS, useBackend, type BackendName } from '../../agents/backend.js';
+import { useBackend } from '../../agents/backend.js';
 import { formatAblationMarkdown } from '../../ablation/ablation-report.js';
 import { LEARNING_CURVES, RESULTS_JSON, RESULTS_MD, runAblation } from '../../ablation/ablation-runner.js';
 import { buildVariants } from '../../ablation/variants.js';
@@ -8,16 +8,15 @@ import { parseVary, type VaryAxis } from '../../ablation/vary.js';
 import { FailedResult, InputError } from '../../errors.js';
 import { loadScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
-import { addRunFlags, integerAtLeast, runOverrides, type RunFlags } from '../flags.js';
+import { addRunFlags, backendOption, integerAtLeast, runOverrides, type BackendFlags, type RunFlags } from '../flags.js';
 import type { CliIo } from '../io.js';
 
-interface AblateFlags extends RunFlags {
+interface AblateFlags extends RunFlags, BackendFlags {
   vary?: string[];
   seeds: number;
   updates?: number;
   workers?: number;
   out?: string;
-  backend: BackendName;
   json?: boolean;
 }
 
@@ -71,8 +70,8 @@ export function ablateCommand(io: CliIo): Command {
       .option('--updates <n>', 'PPO updates for every variant (overrides learner.updates)', integerAtLeast(1))
       .option('--workers <n>', 'runs in parallel, one worker thread each (default: one per core)', integerAtLeast(1))
       .option('--out <dir>', 'ablation directory (default: runs/<scenario name>-ablation)')
-      .addOption(new Option('--backend <name>', 'tensor backend of every run').choices(BACKENDS).default('wasm'))
-      .option('--json', 'print one JSON document (CLI.md) instead of the table')
+      .addOption(backendOption('tensor backend of every run'))
+      .option('--json', 'print one JSON document (docs/cli.md) instead of the table')
       .addHelpText('after', HELP),
   ).action(async (file: string, flags: AblateFlags) => {
     const axes = (flags.vary ?? []).map(parseVary);

@@ -1,16 +1,16 @@
-import { Command, Option } from 'commander';
-import { BACKENDS, useBackend, type BackendName } from '../../agents/backend.js';
+import { Command } from 'commander';
+import { useBackend } from '../../agents/backend.js';
 import { DEFAULT_CLONING_EPOCHS, DEFAULT_LABEL_SMOOTHING } from '../../learners/behavior-cloning.js';
 import { loadScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
 import { runCloning } from '../../training/cloning-run.js';
 import { defaultRunDir } from '../../training/run-directory.js';
-import { fractionBelowOne, integerAtLeast, positiveNumber } from '../flags.js';
+import { backendOption, fractionBelowOne, integerAtLeast, positiveNumber, type BackendFlags } from '../flags.js';
 import type { CliIo } from '../io.js';
 import { Progress } from '../progress.js';
 import { fixed, table, thousands } from '../table.js';
 
-interface BcFlags {
+interface BcFlags extends BackendFlags {
   demos: string;
   out?: string;
   epochs: number;
@@ -19,7 +19,6 @@ interface BcFlags {
   validationSplit: number;
   labelSmoothing: number;
   seed?: number;
-  backend: BackendName;
   json?: boolean;
 }
 
@@ -35,8 +34,8 @@ export function bcCommand(io: CliIo): Command {
     .option('--validation-split <x>', 'fraction of demonstrated episodes held out to measure agreement', fractionBelowOne, 0.2)
     .option('--label-smoothing <x>', 'share of each target spread over all allowed actions, so the clone keeps exploring under PPO', fractionBelowOne, DEFAULT_LABEL_SMOOTHING)
     .option('--seed <n>', 'random seed for initialization, the split and shuffling (default: the scenario seed)', integerAtLeast(0))
-    .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('wasm'))
-    .option('--json', 'print one JSON document when done')
+    .addOption(backendOption())
+    .option('--json', 'print one JSON document (docs/cli.md) when done')
     .action(async (file: string, flags: BcFlags) => {
       const scenario = applyOverrides(loadScenario(file), { seed: flags.seed });
       await useBackend(flags.backend);

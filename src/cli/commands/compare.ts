@@ -1,22 +1,21 @@
-import { Command, Option } from 'commander';
-import { BACKENDS, useBackend, type BackendName } from '../../agents/backend.js';
+import { Command } from 'commander';
+import { useBackend } from '../../agents/backend.js';
 import { comparePolicies, seedRange, type Comparison, type LearnedVsBest, type PolicySummary } from '../../evaluation/compare-policies.js';
 import { REFERENCE_NAMES, REFERENCE_NOTES, type ReferenceName } from '../../evaluation/references.js';
 import { openTrainedRun } from '../../training/load-run.js';
 import type { MeanCi } from '../../evaluation/confidence-interval.js';
 import { loadScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
-import { addRunFlags, integerAtLeast, runOverrides, type RunFlags } from '../flags.js';
+import { addRunFlags, backendOption, integerAtLeast, runOverrides, type BackendFlags, type RunFlags } from '../flags.js';
 import type { CliIo } from '../io.js';
 import { Progress } from '../progress.js';
 import { fixed, table, withCi } from '../table.js';
 
-interface CompareFlags extends RunFlags {
+interface CompareFlags extends RunFlags, BackendFlags {
   seeds: number;
   checkpoint?: string;
   greedy?: boolean;
   references?: boolean;
-  backend: BackendName;
   json?: boolean;
 }
 
@@ -29,8 +28,8 @@ export function compareCommand(io: CliIo): Command {
       .option('--checkpoint <run-dir>', "add the trained policy of a run directory (its best checkpoint) as row 'mappo'")
       .option('--greedy', 'the trained policy takes its most probable action instead of sampling')
       .option('--references', `add rows no deployable scheduler can reach: ${REFERENCE_NAMES.map((r) => `${r} (${REFERENCE_NOTES[r]})`).join('; ')}`)
-      .addOption(new Option('--backend <name>', 'tensor backend for the trained policy').choices(BACKENDS).default('wasm'))
-      .option('--json', 'print one JSON document (CLI.md) instead of tables'),
+      .addOption(backendOption('tensor backend for the trained policy'))
+      .option('--json', 'print one JSON document (docs/cli.md) instead of tables'),
   ).action(async (file: string, flags: CompareFlags) => {
     const scenario = applyOverrides(loadScenario(file), runOverrides(flags));
     let learned = null;

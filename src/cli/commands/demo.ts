@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { HEURISTIC_NAMES, type HeuristicName } from '../../env/routing/registry.js';
+import { DEMO_SEED_BASE } from '../../env/seeds.js';
 import { seedRange, summarize } from '../../evaluation/compare-policies.js';
-import { DEMO_SEED_BASE, recordDemonstrations } from '../../evaluation/heuristic-episodes.js';
+import { recordDemonstrations } from '../../evaluation/heuristic-episodes.js';
 import { loadScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
 import { addRunFlags, integerAtLeast, runOverrides, type RunFlags } from '../flags.js';
@@ -24,7 +25,7 @@ export function demoCommand(io: CliIo): Command {
       .requiredOption('--policy <names>', `heuristic(s), comma-separated; several take turns episode by episode (${HEURISTIC_NAMES.join(', ')})`, heuristicList)
       .requiredOption('--out <file>', 'rollout file to write (appended to if it exists)')
       .option('--episodes <n>', 'episodes to record, one per seed', integerAtLeast(1), 10)
-      .option('--json', 'print one JSON document instead of tables'),
+      .option('--json', 'print one JSON document (docs/cli.md) instead of tables'),
   )
     .addHelpText('after', `\nSeeds run from --seed (default ${DEMO_SEED_BASE.toLocaleString('en-US')}, apart from evaluation and validation seeds).`)
     .action((file: string, flags: DemoFlags) => {

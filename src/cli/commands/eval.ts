@@ -1,22 +1,21 @@
 import { Command, Option } from 'commander';
-import { BACKENDS, useBackend, type BackendName } from '../../agents/backend.js';
-import { LEARNED_POLICY } from '../../agents/learned-policy.js';
+import { useBackend } from '../../agents/backend.js';
+import { LEARNED_POLICY } from '../../agents/network-map.js';
 import { ClusterEnv } from '../../env/cluster-env.js';
 import { seedRange, summarize } from '../../evaluation/compare-policies.js';
 import { EpisodeRecorder } from '../../recording/episode-recorder.js';
 import { RolloutWriter, runHeader } from '../../recording/rollout-writer.js';
 import { evaluateLearned } from '../../evaluation/evaluate-learned.js';
 import { openTrainedRun } from '../../training/load-run.js';
-import { integerAtLeast } from '../flags.js';
+import { backendOption, integerAtLeast, type BackendFlags } from '../flags.js';
 import type { CliIo } from '../io.js';
 import { formatComparison } from './compare.js';
 
-interface EvalFlags {
+interface EvalFlags extends BackendFlags {
   episodes: number;
   seed?: number;
   checkpoint?: 'best' | 'latest';
   greedy?: boolean;
-  backend: BackendName;
   record?: string;
   json?: boolean;
 }
@@ -29,9 +28,9 @@ export function evalCommand(io: CliIo): Command {
     .option('--seed <n>', 'first seed (default: the scenario seed)', integerAtLeast(0))
     .addOption(new Option('--checkpoint <which>', 'which checkpoint (default: best if validated, else latest)').choices(['best', 'latest']))
     .option('--greedy', 'take the most probable action instead of sampling (default: as validated in training)')
-    .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('wasm'))
+    .addOption(backendOption())
     .option('--record <file>', 'record every decision (with the critic\'s values) to a rollout file (msgpack)')
-    .option('--json', 'print one JSON document instead of tables')
+    .option('--json', 'print one JSON document (docs/cli.md) instead of tables')
     .action(async (runDir: string, flags: EvalFlags) => {
       await useBackend(flags.backend);
       const run = openTrainedRun(runDir, flags.checkpoint);

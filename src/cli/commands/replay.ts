@@ -20,7 +20,7 @@ export function replayCommand(io: CliIo): Command {
     .argument('<file>', 'a rollout file written by --record or mappo demo')
     .option('--verify', 're-simulate every recorded episode with the recorded actions and check that every decision matches')
     .addOption(new Option('--export <format>', 'print the records to stdout: csv (one row per decision) or jsonl (every record)').choices(['csv', 'jsonl']))
-    .option('--json', 'print one JSON document (CLI.md) instead of tables')
+    .option('--json', 'print one JSON document (docs/cli.md) instead of tables')
     .action((path: string, flags: ReplayFlags) => {
       // Read record by record: memory stays flat whatever the file's size (README, "Rollouts on disk").
       const stream = RolloutStream.open(path);

@@ -29,7 +29,7 @@ export function simulateCommand(io: CliIo): Command {
       .addOption(new Option('--scheduler <name>', 'heuristic scheduler (overrides the scenario)').choices(HEURISTIC_NAMES))
       .addOption(new Option('--autoscaler <name>', 'heuristic autoscaler, or none for the fixed initial replicas (overrides the scenario)').choices(['none', 'threshold']))
       .option('--record <file>', 'record every routing decision to a rollout file (msgpack; appended to)')
-      .option('--json', 'print one JSON document (CLI.md) instead of tables'),
+      .option('--json', 'print one JSON document (docs/cli.md) instead of tables'),
   ).action((file: string, flags: SimulateFlags) => {
     const scenario = applyOverrides(loadScenario(file), { ...runOverrides(flags), scheduler: flags.scheduler, autoscaler: flags.autoscaler });
     if (scenario.agents.autoscaler.policy === 'learned') {

@@ -1,22 +1,21 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { produce } from 'immer';
-import { BACKENDS, useBackend, type BackendName } from '../../agents/backend.js';
+import { useBackend } from '../../agents/backend.js';
 import { loadScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
 import { defaultRunDir } from '../../training/run-directory.js';
 import { runTraining, type TrainResult } from '../../training/training-run.js';
-import type { MetricsRecord } from '../../training/training-plots.js';
-import { addRunFlags, integerAtLeast, runOverrides, type RunFlags } from '../flags.js';
+import type { MetricsRecord } from '../../training/metrics-file.js';
+import { addRunFlags, backendOption, integerAtLeast, runOverrides, type BackendFlags, type RunFlags } from '../flags.js';
 import type { CliIo } from '../io.js';
 import { Progress } from '../progress.js';
 import { fixed, secs, thousands } from '../table.js';
 
-interface TrainFlags extends RunFlags {
+interface TrainFlags extends RunFlags, BackendFlags {
   out?: string;
   updates?: number;
   resume?: boolean;
   threads?: number;
-  backend: BackendName;
   record?: string;
   warmStart?: string;
   json?: boolean;
@@ -39,10 +38,10 @@ export function trainCommand(io: CliIo): Command {
       )
       .option('--resume', 'continue the run in --out from its latest checkpoint (an earlier one if the latest is damaged)')
       .option('--threads <n>', 'threads for rollouts (default: one per core)', integerAtLeast(1))
-      .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS).default('wasm'))
+      .addOption(backendOption())
       .option('--warm-start <run-dir>', 'start from the actors of a run (e.g. from mappo bc), held near them by a fading KL penalty')
       .option('--record <file>', 'record every decision of every rollout to a rollout file (msgpack)')
-      .option('--json', 'print one JSON document (CLI.md) when training ends'),
+      .option('--json', 'print one JSON document (docs/cli.md) when training ends'),
   ).action(async (file: string, flags: TrainFlags) => {
     const loaded = applyOverrides(loadScenario(file), runOverrides(flags));
     const scenario =

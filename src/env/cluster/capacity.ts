@@ -2,6 +2,7 @@ import type { EventLoop } from '../core/event-loop.js';
 import { EventKind } from '../core/sim-event.js';
 import { TimeWeightedMean } from '../metrics/time-weighted-mean.js';
 import type { Replica } from './replica.js';
+import { NO_DECISION } from './request.js';
 
 /**
  * stopped → (launch) → starting → (startup delay) → active → (retire) → draining → (empty) → stopped.
@@ -26,6 +27,8 @@ export class Capacity {
   /** Replicas running (costing), averaged over time. */
   readonly running = new TimeWeightedMean();
   private runningCount = 0;
+  /** Per replica, the learned decision that launched it last, or NO_DECISION. */
+  private readonly launchDecisions: Int32Array;
 
   constructor(
     private readonly loop: EventLoop,
@@ -42,16 +45,9 @@ export class Capacity {
     for (let i = 0; i < initial; i++) this.runningRate += this.costRate[i];
     this.runningCount = initial;
     this.running.set(0, initial);
+    this.launchDecisions = new Int32Array(replicas.length).fill(NO_DECISION);
     loop.on(EventKind.ReplicaReady).subscribe((ev) => this.becomeActive(ev.target));
-  }
-
-  /**
-   * Stops draining replicas when their last request completes. Subscribe this
-   * after everything else that handles completions (reward terms pay the
-   * request first, then learn that its replica stopped).
-   */
-  watchDrains(): void {
-    this.loop.on(EventKind.RequestCompleted).subscribe((ev) => this.stopIfDrained(ev.target));
+    loop.on(EventKind.RequestCompleted).subscribe((ev) => this.stopIfDrained(ev.target));
   }
 
   get activeCount(): number {
@@ -94,10 +90,20 @@ export class Capacity {
     return this.activeCount > this.minReplicas;
   }
 
-  /** Launches the first stopped replica; returns it, or -1 if none is stopped. */
-  launch(): number {
+  /** The learned decision that launched replica `i` last (its `Decision.id`), or NO_DECISION. */
+  launchDecision(i: number): number {
+    return this.launchDecisions[i];
+  }
+
+  /**
+   * Launches the first stopped replica; returns it, or -1 if none is stopped.
+   * A learned autoscaler passes its decision, so that the replica's costs and
+   * earnings can name the decision that caused them.
+   */
+  launch(decision = NO_DECISION): number {
     const i = this.state.indexOf('stopped');
     if (i < 0) return -1;
+    this.launchDecisions[i] = decision;
     this.setState(i, 'starting');
     this.loop.notify(EventKind.ReplicaLaunched, i, null);
     this.loop.schedule(this.startupDelay, EventKind.ReplicaReady, i);
@@ -120,10 +126,11 @@ export class Capacity {
     this.replicas[i].accepting = true;
   }
 
+  /** A draining replica stops once it is empty; when a completion emptied it, the stop follows the completion's phases. */
   private stopIfDrained(i: number): void {
     if (this.state[i] !== 'draining' || this.replicas[i].outstandingRequests > 0) return;
     this.setState(i, 'stopped');
-    this.loop.notify(EventKind.ReplicaStopped, i, null);
+    this.loop.notifyConsequence(EventKind.ReplicaStopped, i, null);
   }
 
   private setState(i: number, next: ReplicaState): void {

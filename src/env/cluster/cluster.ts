@@ -1,5 +1,6 @@
 import type { EventLoop } from '../core/event-loop.js';
 import { EventKind } from '../core/sim-event.js';
+import { LlmReplica } from './llm-replica.js';
 import type { Replica } from './replica.js';
 import type { Request } from './request.js';
 
@@ -10,6 +11,13 @@ export class Cluster {
     readonly replicas: readonly Replica[],
   ) {
     loop.on(EventKind.ReplicaStepDone).subscribe((ev) => replicas[ev.target].onStepDone());
+  }
+
+  /** Replica `index` as an LLM replica, for the agent that sets its token budget; throws for any other model. */
+  llmReplica(index: number): LlmReplica {
+    const replica = this.replicas[index];
+    if (!(replica instanceof LlmReplica)) throw new Error(`replica r${index} is not an LLM replica, so it has no token budget to decide`);
+    return replica;
   }
 
   dispatch(request: Request, replica: number): void {

@@ -76,7 +76,7 @@ export class LlmReplica implements Replica {
     this.freeBlocks = this.totalBlocks;
     this.watermarkBlocks = Math.floor(this.totalBlocks * KV_WATERMARK);
     this.maxBatchSize = spec.batching.maxBatchSize;
-    this.tokenBudget = spec.batching.kind === 'vllm' ? spec.batching.maxBatchTokens : spec.batching.chunkSize;
+    this.tokenBudget = this.defaultTokenBudget;
   }
 
   get outstandingRequests(): number {
@@ -93,6 +93,12 @@ export class LlmReplica implements Replica {
 
   get kvUsage(): number {
     return this.usedBlocks / this.totalBlocks;
+  }
+
+  /** The token budget its type's batching sets (vLLM's prefill-token cap, Sarathi's chunk), which an agent may override. */
+  get defaultTokenBudget(): number {
+    const b = this.spec.batching;
+    return b.kind === 'vllm' ? b.maxBatchTokens : b.chunkSize;
   }
 
   /** Arrival time of the longest-waiting queued request, or NaN. */

@@ -1,3 +1,6 @@
+/** A request or replica that no learned decision caused: a heuristic routed or launched it, or it ran from the start. */
+export const NO_DECISION = -1;
+
 /**
  * One inference request: its workload (prompt and output lengths), where it was
  * routed, and how far its serving has progressed. Progress fields belong to the
@@ -6,8 +9,12 @@
 export class Request {
   /** Replica index the request was dispatched to, or -1 while unrouted. */
   replica = -1;
-  /** Id of the learned routing decision that sent it (for credit that comes later), or -1. */
-  routingDecision = -1;
+  /**
+   * The learned decision that routed it (its `Decision.id`), or NO_DECISION. The
+   * environment stamps it when it dispatches, so that what the request later
+   * earns can name the decision that caused it.
+   */
+  decision = NO_DECISION;
   dispatchTime = NaN;
 
   /** Tokens to prefill before the next output token: the prompt, or prompt + generated after a preemption. */

@@ -8,15 +8,21 @@ import { Observable, type Subscriber } from 'rxjs';
  * live subscribers. Subscribing or unsubscribing replaces the array (copy on
  * write), so a subscriber added during an emission receives from the next one;
  * one that unsubscribes mid-emission is closed at once by rxjs and receives
- * nothing more.
+ * nothing more. `onObservedChange` runs whenever the stream gains its first
+ * subscriber or loses its last, so the loop can skip streams nobody watches.
  */
 export class EventStream<T> {
   private subscribers: Subscriber<T>[] = [];
 
+  constructor(private readonly onObservedChange: () => void = () => {}) {}
+
   readonly observable = new Observable<T>((subscriber) => {
     this.subscribers = [...this.subscribers, subscriber];
+    if (this.subscribers.length === 1) this.onObservedChange();
     return () => {
+      const before = this.subscribers.length;
       this.subscribers = this.subscribers.filter((s) => s !== subscriber);
+      if (before > 0 && this.subscribers.length === 0) this.onObservedChange();
     };
   });
 
@@ -33,5 +39,6 @@ export class EventStream<T> {
     const subscribers = this.subscribers;
     this.subscribers = [];
     for (const s of subscribers) s.complete();
+    if (subscribers.length > 0) this.onObservedChange();
   }
 }

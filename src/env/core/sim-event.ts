@@ -11,7 +11,7 @@ export const EventKind = {
   Arrival: 0,
   /** A replica finished its current batch iteration or service (target: replica index). Scheduled. */
   ReplicaStepDone: 1,
-  /** A periodic tick for timer-driven agents (target: timer index). Scheduled. */
+  /** A replica agent's periodic decision (`agents.replica.decideEvery`) is due (target: replica index). Scheduled. */
   Timer: 2,
   /** A request was handed to a replica (target: replica index; request set). Notification. */
   RequestDispatched: 3,
@@ -36,9 +36,9 @@ export const EventKind = {
 } as const;
 
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
-export const EVENT_KIND_COUNT = 13;
 
-export const EVENT_KIND_NAMES: readonly string[] = Object.keys(EventKind);
+/** Kinds are numbered 0, 1, ...: the loop keeps its streams in arrays indexed by kind. */
+export const EVENT_KIND_COUNT = Object.keys(EventKind).length;
 
 /**
  * One event. Instances are pooled by the event loop and reused after every

@@ -5,7 +5,7 @@ import type { Replica } from '../cluster/replica.js';
 import { QuantileSketch, type LatencySummary } from './quantile-sketch.js';
 import type { RequestMetrics } from './request-metrics.js';
 
-/** The `simulate --json` document (see CLI.md); times in seconds. */
+/** The `simulate --json` document (see docs/cli.md); times in seconds. */
 export interface SimulationReport {
   scenario: string;
   policy: string;

@@ -1,12 +1,10 @@
 /**
  * Per-agent accounts between decisions: the reward credited to each agent since
- * its last decision, and when that decision was. Reward terms credit; the
- * environment settles an agent's account when it decides and when the episode
- * ends, so every credited unit reaches exactly one transition.
+ * its last decision, and when that decision was. Credit assignment credits;
+ * the environment settles an agent's account when it decides and when the
+ * episode ends, so every credited unit reaches exactly one transition.
  */
 export class AgentLedger {
-  /** Everything ever credited, for checking that settlements add up. */
-  total = 0;
   private readonly accrued: Float64Array;
   private readonly since: Float64Array;
 
@@ -17,7 +15,6 @@ export class AgentLedger {
 
   credit(agent: number, amount: number): void {
     this.accrued[agent] += amount;
-    this.total += amount;
   }
 
   /** The agent's reward since its last settlement; resets it. */

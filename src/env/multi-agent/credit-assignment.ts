@@ -7,6 +7,15 @@ export interface CreditSettings {
   teamShare: number;
 }
 
+/** Which learned agent answers for each front-end and each replica (-1: a heuristic). */
+export interface Responsibility {
+  readonly agentCount: number;
+  /** Per front-end, the learned scheduler's agent index. */
+  readonly schedulerAgent: Int32Array;
+  /** Per replica, the learned replica agent's index. */
+  readonly replicaAgent: Int32Array;
+}
+
 /**
  * Turns a reward payment into agent credit. Individual credit goes to the
  * agents responsible (a request's scheduler and serving replica; a replica's
@@ -18,16 +27,14 @@ export interface CreditSettings {
 export class CreditAssignment {
   constructor(
     private readonly settings: CreditSettings,
-    private readonly agentCount: number,
-    private readonly schedulerAgent: Int32Array,
-    private readonly replicaAgent: Int32Array,
+    private readonly who: Responsibility,
     private readonly ledger: AgentLedger,
     private readonly book: DecisionBook,
   ) {}
 
-  pay(amount: number, to: Beneficiary): void {
+  assign(amount: number, to: Beneficiary): void {
     if (to.kind === 'decision') {
-      this.book.pay(to.agent, to.decision, amount);
+      this.book.pay(to.decision, amount);
       return;
     }
     if (to.kind === 'team') {
@@ -39,17 +46,17 @@ export class CreditAssignment {
     if (mode !== 'individual') this.team(mode === 'team' ? amount : teamShare * amount);
     if (individualShare === 0) return;
     if (to.kind === 'request') {
-      const scheduler = this.schedulerAgent[to.request.frontend];
+      const scheduler = this.who.schedulerAgent[to.request.frontend];
       if (scheduler >= 0) this.ledger.credit(scheduler, individualShare * amount);
-      const replica = to.request.replica >= 0 ? this.replicaAgent[to.request.replica] : -1;
+      const replica = to.request.replica >= 0 ? this.who.replicaAgent[to.request.replica] : -1;
       if (replica >= 0) this.ledger.credit(replica, individualShare * amount);
     } else {
-      const replica = this.replicaAgent[to.replica];
+      const replica = this.who.replicaAgent[to.replica];
       if (replica >= 0) this.ledger.credit(replica, individualShare * amount);
     }
   }
 
   private team(amount: number): void {
-    for (let a = 0; a < this.agentCount; a++) this.ledger.credit(a, amount);
+    for (let a = 0; a < this.who.agentCount; a++) this.ledger.credit(a, amount);
   }
 }

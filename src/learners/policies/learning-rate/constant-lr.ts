@@ -1,3 +1,0 @@
-import { stateless, type LrSchedule } from './lr-schedule.js';
-
-export const constantLr = (): LrSchedule => stateless(() => 1);
