@@ -63,6 +63,11 @@ export function reportUncaughtErrors(io: CliIo = processIo): void {
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
+  // A reader that has read enough (`| head`) closes the pipe: stop quietly, as Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
   reportUncaughtErrors();
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -59,6 +59,17 @@ describe('exit codes of the real process', () => {
     expect(r.stderr).toMatch(/RangeError: Invalid typed array length: 10000000000/);
   });
 
+  it('a reader that closes the pipe early (`replay --export csv | head -1`): exit 0 and nothing on stderr', () => {
+    const recording = join(dir, 'piped.msgpack');
+    const recorded = tsx(['src/cli/main.ts', 'simulate', 'scenarios/single-agent-ppo.json', '--scheduler', 'jsq', '--requests', '2000', '--record', recording]);
+    expect(recorded.status).toBe(0);
+    // Far more than a pipe's buffer, so the export is still writing when head exits.
+    const cli = `${JSON.stringify(process.execPath)} --import tsx src/cli/main.ts replay ${JSON.stringify(recording)} --export csv`;
+    const r = spawnSync('bash', ['-c', `set -o pipefail; ${cli} | head -n 1 > /dev/null`], { encoding: 'utf8', env: { ...process.env, MAPPO_DEBUG: '' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('an uncaught error under the CLI\'s handlers: one "internal error" line and exit 1; the stack only with MAPPO_DEBUG=1', () => {
     const script = throwingScript(true);
     const quiet = tsx([script]);
