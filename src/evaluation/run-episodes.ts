@@ -7,6 +7,7 @@ import type { Rng } from '../env/rng.js';
 import { policyStream } from '../env/seeds.js';
 import type { HeuristicName } from '../env/routing/registry.js';
 import type { EpisodeRecorder } from '../recording/episode-recorder.js';
+import { actionArraysUpTo } from '../rollout/env-copy.js';
 import { EpisodeReturn } from '../rollout/episode-return.js';
 
 /** One evaluation episode's outcome. */
@@ -40,7 +41,7 @@ export interface EvaluationOptions {
   recorder?: EpisodeRecorder;
 }
 
-/** The episode an env copy is playing. */
+/** The episode an evaluation copy is playing. */
 interface RunningEpisode {
   /** Position of its seed in `seeds`, and of its outcome in the result. */
   readonly index: number;
@@ -55,8 +56,8 @@ interface RunningEpisode {
   readonly actorHidden: Float32Array[];
 }
 
-/** One env copy: its environment, the episode it plays (null once the seeds have run out), and its step's scratch arrays. */
-interface EnvCopy {
+/** One environment evaluated side by side with others: its environment, the episode it plays (null once the seeds have run out), and its step's scratch arrays. */
+interface EvaluationCopy {
   readonly env: MultiAgentEnv;
   episode: RunningEpisode | null;
   /** Per pending-decision count n: a reusable array for n actions. */
@@ -75,13 +76,13 @@ export function runEpisodes(envSpec: EnvSpec, policy: NetworkMap | EpisodePolicy
   const chosen: EpisodePolicy = 'heuristics' in policy || 'networks' in policy ? policy : { networks: policy };
   if ('heuristics' in chosen && chosen.heuristics.length === 0) throw new Error('runEpisodes: no heuristic given');
   const networks = 'networks' in chosen ? chosen.networks : null;
-  const copies: EnvCopy[] = Array.from({ length: Math.max(1, Math.min(options.copies ?? 16, seeds.length)) }, () => {
+  const copies: EvaluationCopy[] = Array.from({ length: Math.max(1, Math.min(options.copies ?? 16, seeds.length)) }, () => {
     const env = makeEnv(envSpec);
     const agents = env.agents.length;
     return {
       env,
       episode: null,
-      actions: Array.from({ length: agents + 1 }, (_, n) => new Int32Array(n)),
+      actions: actionArraysUpTo(agents),
       logProbs: new Float64Array(agents),
       values: new Float64Array(agents),
     };
@@ -90,7 +91,7 @@ export function runEpisodes(envSpec: EnvSpec, policy: NetworkMap | EpisodePolicy
   const results: EpisodeOutcome[] = new Array(seeds.length);
   const recorder = options.recorder;
   let nextSeed = 0;
-  const start = (copy: EnvCopy, c: number): RunningEpisode | null => {
+  const start = (copy: EvaluationCopy, c: number): RunningEpisode | null => {
     if (nextSeed >= seeds.length) return null;
     const index = nextSeed++;
     const seed = seeds[index];
@@ -148,7 +149,7 @@ export function runEpisodes(envSpec: EnvSpec, policy: NetworkMap | EpisodePolicy
 }
 
 /** Every copy's pending decisions through the networks, one batched forward pass per actor. */
-function act(batched: BatchedPolicy, copies: readonly EnvCopy[], greedy: boolean): void {
+function act(batched: BatchedPolicy, copies: readonly EvaluationCopy[], greedy: boolean): void {
   batched.clear();
   copies.forEach((copy, c) => {
     const episode = copy.episode;
@@ -174,16 +175,16 @@ function heuristicActions(env: MultiAgentEnv, heuristic: HeuristicName): ArrayLi
 }
 
 /** The critics' values of the pending decisions, for recordings (feed-forward critics only: NaN stays for recurrent ones). */
-function valuePending(networks: NetworkMap, copies: readonly EnvCopy[]): void {
+function valuePending(networks: NetworkMap, copies: readonly EvaluationCopy[]): void {
   networks.critics.forEach(({ network: critic }, k) => {
     if (critic.recurrent) return;
-    const mine: [EnvCopy, number][] = [];
+    const mine: [EvaluationCopy, number][] = [];
     for (const copy of copies) {
       const pending = copy.episode?.outcome.decisions ?? [];
       for (let j = 0; j < pending.length; j++) if (networks.criticOf[pending[j].agent] === k) mine.push([copy, j]);
     }
     if (mine.length === 0) return;
-    const input = (copy: EnvCopy, j: number): Float32Array => {
+    const input = (copy: EvaluationCopy, j: number): Float32Array => {
       const d = (copy.episode as RunningEpisode).outcome.decisions[j];
       return networks.centralCritic ? d.state : d.obs;
     };

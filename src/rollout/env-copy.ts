@@ -45,7 +45,7 @@ export class EnvCopy {
     this.actorHidden = agents.map((a) => new Float32Array(networks.actorFor(a.index).hiddenSize));
     this.criticHidden = agents.map((a) => new Float32Array(networks.criticFor(a.index).hiddenSize));
     this.rows = new Int32Array(agents.length);
-    this.actionArrays = Array.from({ length: agents.length + 1 }, (_, n) => new Int32Array(n));
+    this.actionArrays = actionArraysUpTo(agents.length);
   }
 
   /** Whether an episode is under way, with decisions pending. */
@@ -89,4 +89,9 @@ export class EnvCopy {
     this.outcome = this.env.step(actions);
     return this.outcome;
   }
+}
+
+/** Reusable action arrays, one per pending-decision count 0..agents: a step's actions go into the one of its length, so stepping allocates nothing. */
+export function actionArraysUpTo(agents: number): Int32Array[] {
+  return Array.from({ length: agents + 1 }, (_, n) => new Int32Array(n));
 }

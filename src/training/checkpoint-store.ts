@@ -1,9 +1,9 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { MANIFEST, checksumFiles, readManifest, verifyCheckpoint, type CheckpointManifest } from './checkpoint-manifest.js';
-import { RUN_ID_FILE } from './run-layout.js';
+import { RUN_ID_FILE, readRunId } from './run-layout.js';
 
 const LINK_NAMES = ['latest', 'best'] as const;
 export type CheckpointLink = (typeof LINK_NAMES)[number];
@@ -194,11 +194,7 @@ export class CheckpointStore {
       return false;
     }
     if (names.length === 0) return true;
-    try {
-      return this.runId !== null && readFileSync(join(path, OWNER_FILE), 'utf8').trim() === this.runId;
-    } catch {
-      return false;
-    }
+    return this.runId !== null && readRunId(path) === this.runId;
   }
 }
 

@@ -11,7 +11,7 @@ import { isTrainerState, readCheckpoint, writeCheckpoint, type PolicyState, type
 import type { CheckpointManifest } from './checkpoint-manifest.js';
 import { CheckpointStore, type CheckpointLink } from './checkpoint-store.js';
 import { MetricsFile } from './metrics-file.js';
-import { CHECKPOINTS_DIR, METRICS_FILE, RUN_ID_FILE, SCENARIO_FILE } from './run-layout.js';
+import { CHECKPOINTS_DIR, METRICS_FILE, RUN_ID_FILE, SCENARIO_FILE, readRunId } from './run-layout.js';
 import { RunLock, isLockEntry } from './run-lock.js';
 import { removeEarlierAttempt } from './start-over.js';
 
@@ -229,16 +229,6 @@ function readScenario(runDir: string, refusal: string): Scenario {
     throw new InputError(`${refusal}${path} is not valid JSON`);
   }
   return revalidate(json as Scenario, path);
-}
-
-/** The run's id, or null if the folder has none (not a run, or one from before ids). */
-function readRunId(runDir: string): string | null {
-  try {
-    const id = readFileSync(join(runDir, RUN_ID_FILE), 'utf8').trim();
-    return id === '' ? null : id;
-  } catch {
-    return null;
-  }
 }
 
 /** Gives a run directory its id (a new run, or one from before ids being resumed); returns it. */

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * The names of what a run writes into its directory (README, "A run
  * directory"). A run recognizes its own files by these names (and checkpoint
@@ -32,6 +35,16 @@ export const ACTIONS_PLOT = 'actions.png';
  * cleaned up.
  */
 export const RUN_ID_FILE = '.run-id';
+
+/** The id in `dir`'s RUN_ID_FILE (a run directory or one of its checkpoints), or null if it has none. */
+export function readRunId(dir: string): string | null {
+  try {
+    const id = readFileSync(join(dir, RUN_ID_FILE), 'utf8').trim();
+    return id === '' ? null : id;
+  } catch {
+    return null;
+  }
+}
 
 /** TensorBoardWriter's names: events.out.tfevents.<seconds>.<host>. */
 export const EVENT_FILE = /^events\.out\.tfevents\.\d+\./;
