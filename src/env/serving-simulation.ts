@@ -1,12 +1,13 @@
 import { InputError } from '../errors.js';
 import { schedulerPolicyOf, type Scenario } from '../scenario/scenario-schema.js';
-import { replicaTypeNames, replicaTypeOf } from '../scenario/cluster-schema.js';
+import { hasLoadReports, replicaTypeNames, replicaTypeOf } from '../scenario/cluster-schema.js';
 import type { PaymentLog } from '../reward/payment-log.js';
 import { RewardSystem } from '../reward/reward-system.js';
 import { ThresholdAutoscaler } from './autoscaling/threshold-autoscaler.js';
 import { buildReplicas } from './cluster/build-replicas.js';
 import { Capacity } from './cluster/capacity.js';
 import { Cluster } from './cluster/cluster.js';
+import { liveViews, LoadReports, type FrontendViews } from './cluster/load-reports.js';
 import type { Request } from './cluster/request.js';
 import { EventLoop, type RunOutcome } from './core/event-loop.js';
 import { EventKind } from './core/sim-event.js';
@@ -45,6 +46,8 @@ export class ServingSimulation {
   readonly metrics: RequestMetrics;
   readonly routers: Router[];
   readonly capacity: Capacity;
+  /** What each front-end's router and scheduler agent see of the replicas: live, or the last load report and what it routed since. */
+  readonly views: FrontendViews;
   readonly rewards: RewardSystem;
   /** What the operator knows of the traffic: heuristic routers are built with it. */
   readonly workloadMeans: WorkloadMeans;
@@ -74,6 +77,9 @@ export class ServingSimulation {
       horizon: scenario.horizon,
       maxRequests: scenario.maxRequests ?? Infinity,
     });
+    this.views = hasLoadReports(c)
+      ? new LoadReports(this.loop, replicas, sources.length, c.loadReportEvery ?? 0, (time) => this.periodicDue(time))
+      : liveViews(replicas);
     this.routers = sources.map((_, f) => {
       const rng = this.rng.derive(`router/${f}`);
       const custom = routerFactory?.(f, rng) ?? null;
@@ -138,7 +144,7 @@ export class ServingSimulation {
   }
 
   private route(request: Request, frontend: number): void {
-    const replica = this.routers[frontend].route(request, this.cluster.replicas);
+    const replica = this.routers[frontend].route(request, this.views.of(frontend));
     if (replica !== DEFERRED) this.cluster.dispatch(request, replica);
   }
 }

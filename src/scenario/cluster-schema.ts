@@ -88,6 +88,13 @@ export const clusterSchema = z
       .min(1, { error: 'a non-empty list of {type, count}' })
       .max(MAX_REPLICAS, { error: `a list of at most ${MAX_REPLICAS} {type, count}` }),
     autoscaling: autoscalingSchema.optional(),
+    /**
+     * Seconds between the load reports replicas publish to the front-ends.
+     * Omitted or 0, every front-end sees each replica's load live; otherwise a
+     * front-end's routers and scheduler agents see the last report plus the
+     * requests that front-end has routed since (env/cluster/load-reports.ts).
+     */
+    loadReportEvery: nonNegativeNumber.optional(),
   })
   .superRefine((c, ctx) => {
     const known = Object.keys(c.replicaTypes);
@@ -143,3 +150,8 @@ export type ReplicaTypeSpec = z.infer<typeof replicaTypeSchema>;
 export type LlmReplicaSpec = Extract<ReplicaTypeSpec, { model: 'llm' }>;
 export type ClusterSpec = z.infer<typeof clusterSchema>;
 export type AutoscalingSpec = z.infer<typeof autoscalingSchema>;
+
+/** Whether front-ends see load reports (cluster.loadReportEvery > 0) rather than live load. */
+export function hasLoadReports(c: ClusterSpec): boolean {
+  return (c.loadReportEvery ?? 0) > 0;
+}

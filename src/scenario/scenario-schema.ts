@@ -50,6 +50,14 @@ export const scenarioSchema = z
       });
     }
     checkExpectedRequests(s, ctx);
+    const every = s.cluster.loadReportEvery ?? 0;
+    if (every > 0 && s.horizon / every > MAX_REQUESTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cluster', 'loadReportEvery'],
+        message: `is ${every} s, which over the ${s.horizon} s horizon makes more than ${MAX_REQUESTS.toLocaleString('en-US')} load reports; report less often, or use 0 for live load`,
+      });
+    }
   });
 
 /**

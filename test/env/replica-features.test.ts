@@ -30,7 +30,7 @@ function clusterAt(seconds: number): { sim: ServingSimulation; view: () => Float
     sim,
     view: () => {
       const out = new Float32Array(replicas.length * REPLICA_FEATURES);
-      writeClusterView(out, replicas, speeds, telemetry, capacity, work, expectedDelay(means));
+      writeClusterView(out, replicas, speeds, telemetry.recentLatency, capacity, work, expectedDelay(means));
       return out;
     },
   };

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Replica } from '../../src/env/cluster/replica.js';
+import type { ReplicaLoad } from '../../src/env/cluster/replica-load.js';
 import { Request } from '../../src/env/cluster/request.js';
 import type { WorkPricing } from '../../src/env/cluster/work-pricing.js';
 import { Rng } from '../../src/env/rng.js';
@@ -70,7 +71,7 @@ const req = (id: number): Request => new Request(id, 0, 0, 10, 10);
 describe('argminFrom', () => {
   it('returns the index of the minimum, scanning from start % n, keeping the first minimum met', () => {
     const rs = byRequests([3, 1, 2, 1]);
-    const load = (r: Replica): number => r.outstandingRequests;
+    const load = (r: ReplicaLoad): number => r.outstandingRequests;
     expect(argminFrom(rs, 0, load)).toBe(1);
     expect(argminFrom(rs, 1, load)).toBe(1);
     expect(argminFrom(rs, 2, load)).toBe(3);

@@ -1,4 +1,4 @@
-import { replicaTypeNames, replicaTypeOf } from '../../scenario/cluster-schema.js';
+import { hasLoadReports, replicaTypeNames, replicaTypeOf } from '../../scenario/cluster-schema.js';
 import { schedulerPolicyOf, type Scenario } from '../../scenario/scenario-schema.js';
 import type { AgentInfo } from '../multi-agent/contract.js';
 import type { Responsibility } from '../multi-agent/credit-assignment.js';
@@ -35,7 +35,7 @@ export class AgentRoster implements Responsibility {
     const wanted: { id: string; role: string; subject: number; obsSize: number; actionCount: number }[] = [];
     for (let f = 0; f < scenario.workload.frontends; f++) {
       if (schedulerPolicyOf(scenario, f) !== 'learned') continue;
-      wanted.push({ id: `scheduler/${f}`, role: 'scheduler', subject: f, obsSize: schedulerObservationSize(R), actionCount: R });
+      wanted.push({ id: `scheduler/${f}`, role: 'scheduler', subject: f, obsSize: schedulerObservationSize(R, hasLoadReports(scenario.cluster)), actionCount: R });
     }
     if (scenario.agents.replica.policy === 'learned') {
       const budgets = scenario.agents.replica.tokenBudgets.length;

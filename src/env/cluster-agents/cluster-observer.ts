@@ -1,5 +1,6 @@
 import type { Scenario } from '../../scenario/scenario-schema.js';
-import type { Replica } from '../cluster/replica.js';
+import { hasLoadReports } from '../../scenario/cluster-schema.js';
+import type { ReplicaLoad } from '../cluster/replica-load.js';
 import { writeAutoscalerObservation } from '../observations/autoscaler-observation.js';
 import { REPLICA_FEATURES, replicaSpeeds, writeClusterView, type ReplicaSpeeds } from '../observations/replica-features.js';
 import { writeReplicaObservation } from '../observations/replica-observation.js';
@@ -16,16 +17,22 @@ import type { AgentSeat } from './agent-seat.js';
 /**
  * What the agents see: each seat's observation, the critic's global state and
  * the action mask, written into the seat's buffers as the world stands. The
- * part every view shares, each replica's features, is written once per
- * instant (`beginInstant`) and read by all the views written at that instant.
+ * true replica features, which the critic and the autoscaler read, are
+ * written once per instant (`beginInstant`) and shared by all the views
+ * written at that instant. Schedulers see them too when load is live; with
+ * load reports each scheduler sees its own front-end's view instead (the last
+ * report and what it routed since), while the critic keeps the truth: the
+ * centralized training, decentralized execution that MAPPO is for.
  */
 export class ClusterObserver {
   private readonly speeds: ReplicaSpeeds;
   private readonly clusterView: Float32Array;
+  /** A scheduler's own view of the replicas, when front-ends see load reports rather than live load. */
+  private readonly frontendView: Float32Array | null;
   /** Outstanding work as the agents may know it (output lengths estimated, never read). */
   private readonly work: OutstandingWork;
   /** Each replica's expected delay for a typical request, as SED computes it. */
-  private readonly delay: (r: Replica) => number;
+  private readonly delay: (r: ReplicaLoad) => number;
   private readonly largestBudget: number;
   private sim!: ServingSimulation;
   private telemetry!: Telemetry;
@@ -36,6 +43,7 @@ export class ClusterObserver {
   ) {
     this.speeds = replicaSpeeds(scenario.cluster);
     this.clusterView = new Float32Array(roster.layout.replicaCount * REPLICA_FEATURES);
+    this.frontendView = hasLoadReports(scenario.cluster) ? new Float32Array(this.clusterView.length) : null;
     const means = workloadMeans(scenario.workload);
     this.work = new OutstandingWork(expectedRemainingOutput(means.outputTokens));
     this.delay = expectedDelay(means);
@@ -52,7 +60,7 @@ export class ClusterObserver {
   /** Writes every replica's features as the world stands now; call before the views of this instant. */
   beginInstant(): void {
     const sim = this.sim;
-    writeClusterView(this.clusterView, sim.cluster.replicas, this.speeds, this.telemetry, sim.capacity, this.work, this.delay);
+    writeClusterView(this.clusterView, sim.cluster.replicas, this.speeds, this.telemetry.recentLatency, sim.capacity, this.work, this.delay);
   }
 
   /** Writes the seat's observation and global state (after `beginInstant`); a scheduler sees the request it is asked about. */
@@ -61,7 +69,14 @@ export class ClusterObserver {
     const now = this.sim.loop.now;
     const horizon = this.scenario.horizon;
     if (seat.info.role === 'scheduler') {
-      writeSchedulerObservation(seat.obs, this.clusterView, seat.request, seat.subject, this.telemetry);
+      const f = seat.subject;
+      if (this.frontendView === null) {
+        writeSchedulerObservation(seat.obs, this.clusterView, seat.request, f, this.telemetry, null);
+      } else {
+        const views = this.sim.views;
+        writeClusterView(this.frontendView, views.of(f), this.speeds, this.telemetry.recentLatencyAt(f), this.sim.capacity, this.work, this.delay);
+        writeSchedulerObservation(seat.obs, this.frontendView, seat.request, f, this.telemetry, views.age());
+      }
     } else if (seat.info.role === 'replica') {
       const replica = seat.ownReplica;
       writeReplicaObservation(seat.obs, replica, now, replica.tokenBudget / this.largestBudget, replicas, this.speeds);

@@ -24,7 +24,7 @@ export class HeuristicAnswers {
     const out = new Int32Array(seats.length);
     seats.forEach((seat, i) => {
       if (seat.question === 'route') {
-        out[i] = this.routersOf(name)[seat.subject].route(seat.requestToRoute, this.sim.cluster.replicas);
+        out[i] = this.routersOf(name)[seat.subject].route(seat.requestToRoute, this.sim.views.of(seat.subject));
       } else if (seat.question === 'scale') {
         out[i] = ScaleAction.Hold;
       } else {

@@ -33,6 +33,8 @@ export const EventKind = {
   ReplicaStopped: 11,
   /** The end of a reward window, when windowed reward terms evaluate (target: unused). Scheduled. */
   RewardWindow: 12,
+  /** Every replica publishes its load to the front-ends (cluster.loadReportEvery; target: unused). Scheduled. */
+  LoadReport: 13,
 } as const;
 
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];

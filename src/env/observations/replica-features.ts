@@ -1,9 +1,8 @@
 import { replicaTypeNames, replicaTypeOf, type ClusterSpec } from '../../scenario/cluster-schema.js';
 import type { Capacity, ReplicaState } from '../cluster/capacity.js';
-import type { Replica } from '../cluster/replica.js';
+import type { ReplicaLoad } from '../cluster/replica-load.js';
 import { pricingOf } from '../cluster/work-pricing.js';
 import type { OutstandingWork } from '../routing/outstanding-work.js';
-import type { Telemetry } from './telemetry.js';
 import { logScale } from './scale.js';
 
 /** Features per replica in scheduler observations and in the global state. */
@@ -50,12 +49,12 @@ export function replicaSpeeds(spec: ClusterSpec): ReplicaSpeeds {
 export function writeReplicaFeatures(
   out: Float32Array,
   offset: number,
-  replica: Replica,
+  replica: ReplicaLoad,
   speeds: ReplicaSpeeds,
-  telemetry: Telemetry,
+  recentLatency: Float64Array,
   state: ReplicaState,
   work: OutstandingWork,
-  delay: (r: Replica) => number,
+  delay: (r: ReplicaLoad) => number,
 ): void {
   const i = replica.index;
   work.measure(replica);
@@ -65,21 +64,24 @@ export function writeReplicaFeatures(
   out[offset + 3] = replica.kvUsage;
   out[offset + 4] = speeds.decode[i];
   out[offset + 5] = speeds.prefill[i];
-  out[offset + 6] = logScale(telemetry.recentLatency[i], 1);
+  out[offset + 6] = logScale(recentLatency[i], 1);
   out[offset + 7] = logScale(work.seconds(replica), 1);
   out[offset + 8] = STATE_CODE[state];
   out[offset + 9] = logScale(delay(replica), 1);
 }
 
-/** Every replica's features, replica by replica: the part of the world all agents' views share. */
+/**
+ * Every replica's features, replica by replica, as `replicas` and
+ * `recentLatency` show them: the truth, or one front-end's view.
+ */
 export function writeClusterView(
   out: Float32Array,
-  replicas: readonly Replica[],
+  replicas: readonly ReplicaLoad[],
   speeds: ReplicaSpeeds,
-  telemetry: Telemetry,
+  recentLatency: Float64Array,
   capacity: Capacity,
   work: OutstandingWork,
-  delay: (r: Replica) => number,
+  delay: (r: ReplicaLoad) => number,
 ): void {
-  for (let i = 0; i < replicas.length; i++) writeReplicaFeatures(out, i * REPLICA_FEATURES, replicas[i], speeds, telemetry, capacity.state[i], work, delay);
+  for (let i = 0; i < replicas.length; i++) writeReplicaFeatures(out, i * REPLICA_FEATURES, replicas[i], speeds, recentLatency, capacity.state[i], work, delay);
 }

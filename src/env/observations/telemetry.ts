@@ -14,7 +14,10 @@ const LATENCY_SMOOTHING = 0.1;
 export class Telemetry {
   private readonly rateLevel: Float64Array;
   private readonly rateSince: Float64Array;
+  /** Each replica's recent end-to-end latency over every front-end's requests. */
   readonly recentLatency: Float64Array;
+  /** The same, per front-end over its own requests only: what a front-end sees without load reports from the others. */
+  private readonly latencySeenBy: Float64Array[];
 
   constructor(
     private readonly loop: EventLoop,
@@ -24,6 +27,7 @@ export class Telemetry {
     this.rateLevel = new Float64Array(frontends);
     this.rateSince = new Float64Array(frontends);
     this.recentLatency = new Float64Array(replicas);
+    this.latencySeenBy = Array.from({ length: frontends }, () => new Float64Array(replicas));
     loop.on(EventKind.Arrival).subscribe((ev) => {
       const f = ev.target;
       this.rateLevel[f] = this.decayedRate(f, ev.time) + 1 / RATE_WINDOW;
@@ -33,8 +37,16 @@ export class Telemetry {
       const r = ev.request;
       if (r === null) return;
       const i = ev.target;
-      this.recentLatency[i] += LATENCY_SMOOTHING * (r.completionTime - r.arrivalTime - this.recentLatency[i]);
+      const latency = r.completionTime - r.arrivalTime;
+      this.recentLatency[i] += LATENCY_SMOOTHING * (latency - this.recentLatency[i]);
+      const own = this.latencySeenBy[r.frontend];
+      own[i] += LATENCY_SMOOTHING * (latency - own[i]);
     });
+  }
+
+  /** Each replica's recent latency as `frontend` measured it, from the responses it relayed. */
+  recentLatencyAt(frontend: number): Float64Array {
+    return this.latencySeenBy[frontend];
   }
 
   /** Requests per second arriving at a front-end lately. */

@@ -1,7 +1,7 @@
-import type { Replica } from '../cluster/replica.js';
+import type { ReplicaLoad } from '../cluster/replica-load.js';
 import { argminFrom, type Router } from './router.js';
 
-const outstandingRequests = (r: Replica): number => r.outstandingRequests;
+const outstandingRequests = (r: ReplicaLoad): number => r.outstandingRequests;
 
 /** LOR: the replica with the fewest requests queued or running. */
 export function leastOutstandingRouter(): Router {

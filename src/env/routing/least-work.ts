@@ -1,4 +1,4 @@
-import type { Replica } from '../cluster/replica.js';
+import type { ReplicaLoad } from '../cluster/replica-load.js';
 import type { Request } from '../cluster/request.js';
 import { priceWork } from '../cluster/work-pricing.js';
 import { expectedRemainingOutput, OutstandingWork, type RemainingOutput } from './outstanding-work.js';
@@ -22,7 +22,7 @@ export function leastWorkRouter(ctx: RouterContext): Router {
 export function workRouter(remaining: RemainingOutput, arrivingOutput: (request: Request) => number): Router {
   const work = new OutstandingWork(remaining);
   let arriving: Request;
-  const finishSeconds = (r: Replica): number =>
+  const finishSeconds = (r: ReplicaLoad): number =>
     work.measure(r).seconds(r) + priceWork(r.pricing, arriving.promptTokens, arrivingOutput(arriving), 1);
   return {
     route: (request, replicas) => {

@@ -1,5 +1,4 @@
-import type { Replica } from '../cluster/replica.js';
-import type { Request } from '../cluster/request.js';
+import type { ReplicaLoad, WorkItem } from '../cluster/replica-load.js';
 import { priceWork } from '../cluster/work-pricing.js';
 
 /**
@@ -8,7 +7,7 @@ import { priceWork } from '../cluster/work-pricing.js';
  * are still to come: deployable routers estimate, oracle references know.
  */
 export interface RemainingOutput {
-  of(request: Request): number;
+  of(item: WorkItem): number;
 }
 
 /**
@@ -33,7 +32,7 @@ export class OutstandingWork {
   prefillTokens = 0;
   decodeTokens = 0;
   requests = 0;
-  private readonly visit = (r: Request): void => {
+  private readonly visit = (r: WorkItem): void => {
     this.prefillTokens += r.prefillTarget - r.prefilled;
     this.decodeTokens += this.remaining.of(r);
     this.requests++;
@@ -42,7 +41,7 @@ export class OutstandingWork {
   constructor(private readonly remaining: RemainingOutput) {}
 
   /** Reads `replica`'s outstanding requests; the fields hold its totals until the next call. */
-  measure(replica: Replica): this {
+  measure(replica: ReplicaLoad): this {
     this.prefillTokens = 0;
     this.decodeTokens = 0;
     this.requests = 0;
@@ -56,7 +55,7 @@ export class OutstandingWork {
   }
 
   /** Seconds of `replica`'s time the measured work costs (call after measure(replica)). */
-  seconds(replica: Replica): number {
+  seconds(replica: ReplicaLoad): number {
     return priceWork(replica.pricing, this.prefillTokens, this.decodeTokens, this.requests);
   }
 }

@@ -1,5 +1,5 @@
 import type { Request } from '../cluster/request.js';
-import type { Replica } from '../cluster/replica.js';
+import type { ReplicaLoad } from '../cluster/replica-load.js';
 import type { Rng } from '../rng.js';
 import type { WorkloadMeans } from '../workload/workload-means.js';
 
@@ -11,7 +11,7 @@ import type { WorkloadMeans } from '../workload/workload-means.js';
  * the environment dispatches the request when the agent's action arrives.
  */
 export interface Router {
-  route(request: Request, replicas: readonly Replica[]): number;
+  route(request: Request, replicas: readonly ReplicaLoad[]): number;
 }
 
 export const DEFERRED = -1;
@@ -28,7 +28,7 @@ export interface RouterContext {
  * start so that ties do not always fall on replica 0 (which would skew a
  * balanced cluster).
  */
-export function argminFrom(replicas: readonly Replica[], start: number, load: (r: Replica) => number): number {
+export function argminFrom(replicas: readonly ReplicaLoad[], start: number, load: (r: ReplicaLoad) => number): number {
   const n = replicas.length;
   let best = -1;
   let bestLoad = Infinity;
@@ -45,7 +45,7 @@ export function argminFrom(replicas: readonly Replica[], start: number, load: (r
 }
 
 /** The accepting replicas' indices (all of them in a fixed cluster). */
-export function acceptingIndices(replicas: readonly Replica[], out: number[]): number[] {
+export function acceptingIndices(replicas: readonly ReplicaLoad[], out: number[]): number[] {
   out.length = 0;
   for (let i = 0; i < replicas.length; i++) if (replicas[i].accepting) out.push(i);
   return out;

@@ -1,4 +1,4 @@
-import type { Replica } from '../cluster/replica.js';
+import type { ReplicaLoad } from '../cluster/replica-load.js';
 import { priceWork } from '../cluster/work-pricing.js';
 import type { WorkloadMeans } from '../workload/workload-means.js';
 import { argminFrom, type Router, type RouterContext } from './router.js';
@@ -19,7 +19,7 @@ export function shortestExpectedDelayRouter(ctx: RouterContext): Router {
 }
 
 /** A replica's expected delay for one more typical request: (outstanding requests + 1) times a typical request's seconds there. */
-export function expectedDelay(workload: WorkloadMeans): (r: Replica) => number {
+export function expectedDelay(workload: WorkloadMeans): (r: ReplicaLoad) => number {
   const { promptTokens, outputTokens } = workload;
   return (r) => (r.outstandingRequests + 1) * priceWork(r.pricing, promptTokens, outputTokens, 1);
 }

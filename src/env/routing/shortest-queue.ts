@@ -1,4 +1,4 @@
-import type { Replica } from '../cluster/replica.js';
+import type { ReplicaLoad } from '../cluster/replica-load.js';
 import { expectedRemainingOutput, OutstandingWork } from './outstanding-work.js';
 import { argminFrom, type Router, type RouterContext } from './router.js';
 
@@ -10,6 +10,6 @@ import { argminFrom, type Router, type RouterContext } from './router.js';
  */
 export function shortestQueueRouter(ctx: RouterContext): Router {
   const work = new OutstandingWork(expectedRemainingOutput(ctx.workload.outputTokens));
-  const tokens = (r: Replica): number => work.measure(r).tokens;
+  const tokens = (r: ReplicaLoad): number => work.measure(r).tokens;
   return { route: (request, replicas) => argminFrom(replicas, request.id, tokens) };
 }

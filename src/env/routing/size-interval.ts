@@ -1,4 +1,4 @@
-import type { Replica } from '../cluster/replica.js';
+import type { ReplicaLoad } from '../cluster/replica-load.js';
 import { argminFrom, type Router, type RouterContext } from './router.js';
 import { expectedDelay } from './shortest-expected-delay.js';
 
@@ -23,7 +23,7 @@ export function sizeIntervalRouter(ctx: RouterContext): Router {
   const delay = expectedDelay(ctx.workload);
   const cutoff = LONG_PROMPT_FACTOR * ctx.workload.promptTokens;
   let fastestPrefill = 0;
-  const longPromptDelay = (r: Replica): number => (prefillSeconds(r) > fastestPrefill ? Infinity : delay(r));
+  const longPromptDelay = (r: ReplicaLoad): number => (prefillSeconds(r) > fastestPrefill ? Infinity : delay(r));
   return {
     route: (request, replicas) => {
       if (request.promptTokens <= cutoff) return argminFrom(replicas, request.id, delay);
@@ -35,6 +35,6 @@ export function sizeIntervalRouter(ctx: RouterContext): Router {
 }
 
 /** What prefilling a typical token costs on the replica (a FIFO server's whole service time). */
-function prefillSeconds(r: Replica): number {
+function prefillSeconds(r: ReplicaLoad): number {
   return r.pricing.prefillToken + r.pricing.request;
 }
