@@ -31,6 +31,14 @@ export interface NpvParameters {
  * Requests routed by a heuristic count from their dispatch; costs of replicas
  * no learned decision launched are the team's.
  *
+ * The term's totals (what reports show as its NPV) count every cash flow once,
+ * valued the same whatever launched the replica: each request from its
+ * dispatch, each running cost as it accrues. A launch decision's credit is a
+ * second view of flows already counted (its replica's costs and the requests
+ * it served, discounted from the launch), so it is credited, not counted
+ * again; otherwise a learned autoscaler's runs would report every request its
+ * replicas served twice.
+ *
  * Which decision caused a flow is the world's record: the request's `decision`
  * and the replica's launch decision. A learned decision acts at the instant it
  * is taken, so the dispatch and launch times are the decisions' times.
@@ -54,7 +62,7 @@ export function netPresentValue(p: NpvParameters): RewardTerm {
         const cash = onTime(r) ? p.value : p.value - p.latePenalty;
         ctx.pay(pv(cash, r.dispatchTime), r.decision === NO_DECISION ? { kind: 'request', request: r } : toDecision(r.decision));
         const launch = launchDecision[r.replica];
-        if (launch !== NO_DECISION) ctx.pay(pv(cash, launchTime[r.replica]), toDecision(launch));
+        if (launch !== NO_DECISION) ctx.credit(pv(cash, launchTime[r.replica]), { kind: 'decision', decision: launch, share: true });
       });
 
       // Running costs, charged from when each replica was last charged.
@@ -64,8 +72,13 @@ export function netPresentValue(p: NpvParameters): RewardTerm {
         const cost = ctx.capacity.costOf(i) * (ctx.now - chargedUntil[i]);
         chargedUntil[i] = ctx.now;
         if (cost === 0) return;
-        if (launchDecision[i] !== NO_DECISION) ctx.pay(pv(-cost, launchTime[i]), toDecision(launchDecision[i]));
-        else ctx.pay(-cost, TEAM);
+        if (launchDecision[i] === NO_DECISION) {
+          ctx.pay(-cost, TEAM);
+        } else {
+          // Counted as it accrues, like every other replica's cost; credited to the launch, discounted from it.
+          ctx.tally(-cost);
+          ctx.credit(pv(-cost, launchTime[i]), toDecision(launchDecision[i]));
+        }
       };
       ctx.on(EventKind.ReplicaLaunched).subscribe((ev) => {
         chargedUntil[ev.target] = ctx.now;

@@ -57,12 +57,22 @@ export class RewardSystem {
       const name = n === 1 ? t.kind : `${t.kind}#${n}`;
       const stats = new RewardStats();
       this.terms.push({ name, weight: t.weight, stats });
-      const pay = (amount: number, to: Beneficiary): void => {
+      const scoring = (): void => {
         if (!loop.inPhase(Phase.Score)) throw new Error(`reward term ${name} paid outside the Score phase of an event`);
+      };
+      const tally = (amount: number): void => {
+        scoring();
         const weighted = t.weight * amount;
         stats.add(weighted);
         this.composed.add(weighted);
-        payments?.add(weighted, to);
+      };
+      const credit = (amount: number, to: Beneficiary): void => {
+        scoring();
+        payments?.add(t.weight * amount, to);
+      };
+      const pay = (amount: number, to: Beneficiary): void => {
+        tally(amount);
+        payments?.add(t.weight * amount, to);
       };
       const ctx: RewardContext = {
         on: (kind) => {
@@ -76,6 +86,8 @@ export class RewardSystem {
         capacity: world.capacity,
         window: spec.window,
         pay,
+        tally,
+        credit,
       };
       term.attach(ctx);
     }

@@ -10,13 +10,16 @@ import type { EventKind, SimEvent } from '../env/core/sim-event.js';
  * (the scheduler that routed it and the replica that served it), one replica's
  * agent, or one past learned decision (credit that comes late, e.g. a present
  * value), named by its `Decision.id` as the world recorded it
- * (`Request.decision`, `Capacity.launchDecision`).
+ * (`Request.decision`, `Capacity.launchDecision`). A decision's `share` is
+ * its part in a flow that is also paid to others (a request its launched
+ * replica served, paid to whoever routed it): under team credit the team
+ * already receives that flow, so the share is not credited again.
  */
 export type Beneficiary =
   | { readonly kind: 'team' }
   | { readonly kind: 'request'; readonly request: Request }
   | { readonly kind: 'replica'; readonly replica: number }
-  | { readonly kind: 'decision'; readonly decision: number };
+  | { readonly kind: 'decision'; readonly decision: number; readonly share?: boolean };
 
 export const TEAM: Beneficiary = { kind: 'team' };
 
@@ -34,8 +37,21 @@ export interface RewardContext {
   readonly capacity: Capacity;
   /** Seconds between RewardWindow events, for windowed terms. */
   readonly window: number;
-  /** Pays `amount` (before the term's weight) to `to`; only while scoring an event. */
+  /** Pays `amount` (before the term's weight) to `to`: a cash flow of the world, counted in the term's totals. Only while scoring an event. */
   pay(amount: number, to: Beneficiary): void;
+  /**
+   * Counts `amount` in the term's totals without crediting any agent with it,
+   * for a flow whose credit goes out through `credit`, valued differently.
+   */
+  tally(amount: number): void;
+  /**
+   * Credits `amount` to `to` without counting it in the term's totals: the
+   * credit of a flow that `pay` or `tally` counts. A request served by a
+   * launched replica is one cash flow, paid to whoever routed it; the launch
+   * decision is credited with a share of it too, and the world's totals must
+   * not count it twice.
+   */
+  credit(amount: number, to: Beneficiary): void;
 }
 
 /** A source of reward: scores simulation events and pays. Adding one is one file and one registry line. */

@@ -68,6 +68,22 @@ describe('credit assignment', () => {
     expect(() => credit.assign(1, { kind: 'decision', decision: 0 })).toThrow(/no longer awaits/);
   });
 
+  it("a decision's share of a flow others are paid too: whole when individual, none under team credit, the non-team part under mix", () => {
+    for (const [settings, expected] of [
+      [{ mode: 'individual', teamShare: 0.5 }, 0.8],
+      [{ mode: 'team', teamShare: 0.5 }, 0],
+      [{ mode: 'mix', teamShare: 0.25 }, 0.6],
+    ] as const) {
+      const { credit, book } = assign(settings);
+      const d = book.open(2, true);
+      credit.assign(0.8, { kind: 'decision', decision: d, share: true });
+      credit.assign(-0.1, { kind: 'decision', decision: d }); // its own flow, whole in every mode
+      book.close(d);
+      const paid = book.take().reduce((sum, c) => sum + c.reward, 0);
+      expect(paid).toBeCloseTo(expected - 0.1, 12);
+    }
+  });
+
   it('the book closes what still awaits at the episode end, oldest first, across thousands of decisions', () => {
     const book = new DecisionBook();
     const awaited: number[] = [];

@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/agents/backend.js';
 import { NetworkMap } from '../../src/agents/network-map.js';
 import { ClusterEnv } from '../../src/env/cluster-env.js';
+import { EventKind } from '../../src/env/core/sim-event.js';
+import { ServingSimulation } from '../../src/env/serving-simulation.js';
 import { Rng } from '../../src/env/rng.js';
 import type { RolloutBatch } from '../../src/rollout/rollout-batch.js';
 import { RolloutCollector } from '../../src/rollout/rollout-collector.js';
@@ -67,6 +69,33 @@ describe('late credit through the environment', () => {
     }
     handed += out.credits.reduce((s, c) => s + c.reward, 0) + out.final.reduce((s, f) => s + f.reward, 0);
     expect(handed).toBeCloseTo(env.simulation.rewards.composed.total, 6);
+  });
+});
+
+describe('the NPV a run reports', () => {
+  it('counts every cash flow once, whoever launched the replica that served it', () => {
+    const sim = new ServingSimulation(
+      produce(scenario('threshold'), (s) => {
+        s.horizon = 120;
+        s.agents.scheduler.policy = 'lor';
+        s.agents.autoscaler.policy = 'none';
+      }),
+    );
+    // Two replicas launched at the start by (made-up) learned decisions 7 and 8: they serve half the run's requests.
+    sim.capacity.launch(7);
+    sim.capacity.launch(8);
+    // The world's flows, counted here from the requests themselves: value 1 on time (15 s), 1 - 2 late, discounted at 0.001/s from dispatch.
+    let revenue = 0;
+    let onLaunched = 0;
+    sim.loop.on(EventKind.RequestCompleted).subscribe((ev) => {
+      const r = ev.request!;
+      const cash = r.completionTime - r.arrivalTime <= 15 ? 1 : -1;
+      revenue += cash * Math.exp(-0.001 * (r.completionTime - r.dispatchTime));
+      if (sim.capacity.launchDecision(r.replica) >= 0) onLaunched++;
+    });
+    const report = sim.run();
+    expect(onLaunched).toBeGreaterThan(report.requests.completed / 4);
+    expect(report.reward.terms.npv.total).toBeCloseTo(revenue - report.cost.total, 6);
   });
 });
 

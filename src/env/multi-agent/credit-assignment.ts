@@ -22,7 +22,8 @@ export interface Responsibility {
  * agent); team credit gives every learned agent the full amount; mix gives
  * teamShare of the team credit and the rest of the individual one. Team-wide
  * payments go to the team in every mode, and decision payments (present
- * values) to their decision.
+ * values) to their decision; a decision's share of a flow others are paid too
+ * (see Beneficiary) only in the part that is not the team's.
  */
 export class CreditAssignment {
   constructor(
@@ -34,7 +35,10 @@ export class CreditAssignment {
 
   assign(amount: number, to: Beneficiary): void {
     if (to.kind === 'decision') {
-      this.book.pay(to.decision, amount);
+      const { mode, teamShare } = this.settings;
+      // A share of a flow the team also receives: under team credit the team has it already.
+      const part = to.share !== true || mode === 'individual' ? 1 : mode === 'team' ? 0 : 1 - teamShare;
+      if (part > 0) this.book.pay(to.decision, part * amount);
       return;
     }
     if (to.kind === 'team') {
