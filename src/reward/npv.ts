@@ -1,7 +1,7 @@
 import { NO_DECISION, type Request } from '../env/cluster/request.js';
 import { EventKind } from '../env/core/sim-event.js';
 import type { Beneficiary, RewardContext, RewardTerm } from './reward-term.js';
-import { TEAM } from './reward-term.js';
+import { TEAM, WORLD } from './reward-term.js';
 
 export interface NpvParameters {
   /** Continuous discount rate per second: a cash flow Δt seconds after its decision is worth e^(−rate·Δt). */
@@ -33,11 +33,13 @@ export interface NpvParameters {
  *
  * The term's totals (what reports show as its NPV) count every cash flow once,
  * valued the same whatever launched the replica: each request from its
- * dispatch, each running cost as it accrues. A launch decision's credit is a
- * second view of flows already counted (its replica's costs and the requests
- * it served, discounted from the launch), so it is credited, not counted
- * again; otherwise a learned autoscaler's runs would report every request its
- * replicas served twice.
+ * dispatch, each running cost as it accrues. A launch decision's credit is its
+ * share of flows counted that way (its replica's costs and the requests it
+ * served, discounted from the launch), so it is credited, not counted again.
+ * Under team credit the team receives the flows themselves, as they happen,
+ * and the shares are not credited: otherwise a launch would be paid twice for
+ * the requests its replica served, and its costs discounted from a launch
+ * long ago would look cheaper than the revenue they buy.
  *
  * Which decision caused a flow is the world's record: the request's `decision`
  * and the replica's launch decision. A learned decision acts at the instant it
@@ -76,8 +78,8 @@ export function netPresentValue(p: NpvParameters): RewardTerm {
           ctx.pay(-cost, TEAM);
         } else {
           // Counted as it accrues, like every other replica's cost; credited to the launch, discounted from it.
-          ctx.tally(-cost);
-          ctx.credit(pv(-cost, launchTime[i]), toDecision(launchDecision[i]));
+          ctx.pay(-cost, WORLD);
+          ctx.credit(pv(-cost, launchTime[i]), { kind: 'decision', decision: launchDecision[i], share: true });
         }
       };
       ctx.on(EventKind.ReplicaLaunched).subscribe((ev) => {

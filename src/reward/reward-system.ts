@@ -60,19 +60,15 @@ export class RewardSystem {
       const scoring = (): void => {
         if (!loop.inPhase(Phase.Score)) throw new Error(`reward term ${name} paid outside the Score phase of an event`);
       };
-      const tally = (amount: number): void => {
-        scoring();
-        const weighted = t.weight * amount;
-        stats.add(weighted);
-        this.composed.add(weighted);
-      };
       const credit = (amount: number, to: Beneficiary): void => {
         scoring();
         payments?.add(t.weight * amount, to);
       };
       const pay = (amount: number, to: Beneficiary): void => {
-        tally(amount);
-        payments?.add(t.weight * amount, to);
+        credit(amount, to);
+        const weighted = t.weight * amount;
+        stats.add(weighted);
+        this.composed.add(weighted);
       };
       const ctx: RewardContext = {
         on: (kind) => {
@@ -86,7 +82,6 @@ export class RewardSystem {
         capacity: world.capacity,
         window: spec.window,
         pay,
-        tally,
         credit,
       };
       term.attach(ctx);

@@ -17,11 +17,20 @@ import type { EventKind, SimEvent } from '../env/core/sim-event.js';
  */
 export type Beneficiary =
   | { readonly kind: 'team' }
+  | { readonly kind: 'world' }
   | { readonly kind: 'request'; readonly request: Request }
   | { readonly kind: 'replica'; readonly replica: number }
   | { readonly kind: 'decision'; readonly decision: number; readonly share?: boolean };
 
 export const TEAM: Beneficiary = { kind: 'team' };
+
+/**
+ * A flow of the world whose individual credit goes to decisions as shares
+ * (a launched replica's running cost, credited to its launch): under team
+ * credit it is the team's like any other flow; under individual credit nobody
+ * receives it as it is, only the decisions their shares.
+ */
+export const WORLD: Beneficiary = { kind: 'world' };
 
 /**
  * What a reward term may read, and how it pays. It reads the world, never the
@@ -40,13 +49,8 @@ export interface RewardContext {
   /** Pays `amount` (before the term's weight) to `to`: a cash flow of the world, counted in the term's totals. Only while scoring an event. */
   pay(amount: number, to: Beneficiary): void;
   /**
-   * Counts `amount` in the term's totals without crediting any agent with it,
-   * for a flow whose credit goes out through `credit`, valued differently.
-   */
-  tally(amount: number): void;
-  /**
-   * Credits `amount` to `to` without counting it in the term's totals: the
-   * credit of a flow that `pay` or `tally` counts. A request served by a
+   * Credits `amount` to `to` without counting it in the term's totals: a
+   * decision's share of a flow that `pay` counts. A request served by a
    * launched replica is one cash flow, paid to whoever routed it; the launch
    * decision is credited with a share of it too, and the world's totals must
    * not count it twice.

@@ -3,7 +3,7 @@ import { Request } from '../../src/env/cluster/request.js';
 import { AgentLedger } from '../../src/env/multi-agent/agent-ledger.js';
 import { CreditAssignment, type CreditSettings } from '../../src/env/multi-agent/credit-assignment.js';
 import { DecisionBook } from '../../src/env/multi-agent/decision-book.js';
-import { TEAM } from '../../src/reward/reward-term.js';
+import { TEAM, WORLD } from '../../src/reward/reward-term.js';
 
 /** Agents: 0 = scheduler of front-end 0, 1 = agent of replica 1, 2 = agent of replica 0. */
 function assign(settings: CreditSettings) {
@@ -81,6 +81,18 @@ describe('credit assignment', () => {
       book.close(d);
       const paid = book.take().reduce((sum, c) => sum + c.reward, 0);
       expect(paid).toBeCloseTo(expected - 0.1, 12);
+    }
+  });
+
+  it("the world's flows credited through decisions' shares: nobody's when individual, the team's under team credit, teamShare of them under mix", () => {
+    for (const [settings, expected] of [
+      [{ mode: 'individual', teamShare: 0.5 }, 0],
+      [{ mode: 'team', teamShare: 0.5 }, -2],
+      [{ mode: 'mix', teamShare: 0.25 }, -0.5],
+    ] as const) {
+      const { credit, take } = assign(settings);
+      credit.assign(-2, WORLD);
+      expect(take()).toEqual([expected, expected, expected]);
     }
   });
 

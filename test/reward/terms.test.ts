@@ -102,20 +102,28 @@ describe('net present value', () => {
 
   it('attributes each cash flow to the decision that caused it, as the world recorded it: the routing decision and the launch of the serving replica', () => {
     // B was routed by learned decision 7 (dispatched at its arrival, 0.1); replica 1 was launched by decision 3 at time 0.
-    const { payments } = runTerms([npv], {
+    const { payments, system } = runTerms([npv], {
       completions: [A(), completed(2, { arrival: 0.1, firstToken: 0.5, completion: 0.7, output: 1, replica: 1, decision: 7 })],
       initial: 1, // replica 1 starts stopped
       costs: [0, 2],
       setup: (_loop, capacity) => void capacity.launch(3),
     });
-    const row = (p: (typeof payments)[number]) => [p.time, p.to.kind === 'decision' ? p.to.decision : p.to.kind, Number(p.amount.toFixed(6))];
+    const row = (p: (typeof payments)[number]) => [
+      p.time,
+      p.to.kind === 'decision' ? `${p.to.decision}${p.to.share === true ? ' (share)' : ''}` : p.to.kind,
+      Number(p.amount.toFixed(6)),
+    ];
     expect(payments.map(row)).toEqual([
       [0.2, 'request', Number(Math.exp(-0.02).toFixed(6))], // A: no learned decision routed it
-      [0.7, 7, Number((-2 * Math.exp(-0.1 * 0.6)).toFixed(6))], // B to its routing decision, from 0.1
-      [0.7, 3, Number((-2 * Math.exp(-0.1 * 0.7)).toFixed(6))], // ... and to the launch of replica 1, from 0
-      [1, 3, Number((-2 * Math.exp(-0.1)).toFixed(6))], // replica 1's cost, 2/s, charged at each window to its launch
-      [2, 3, Number((-2 * Math.exp(-0.2)).toFixed(6))],
+      [0.7, '7', Number((-2 * Math.exp(-0.1 * 0.6)).toFixed(6))], // B to its routing decision, from 0.1
+      [0.7, '3 (share)', Number((-2 * Math.exp(-0.1 * 0.7)).toFixed(6))], // ... and a share to the launch of replica 1, from 0
+      [1, 'world', -2], // replica 1's cost, 2/s, counted as it accrues at each window...
+      [1, '3 (share)', Number((-2 * Math.exp(-0.1)).toFixed(6))], // ... and credited to its launch, discounted from it
+      [2, 'world', -2],
+      [2, '3 (share)', Number((-2 * Math.exp(-0.2)).toFixed(6))],
     ]);
+    // The run's NPV counts each flow once: A, B, and the cost as it accrued; the launch's shares are credit only.
+    expect(system.summary().terms.npv.total).toBeCloseTo(Math.exp(-0.02) - 2 * Math.exp(-0.06) - 4, 6);
   });
 
   it('with a time-per-output-token target, a request is also late when its tokens came too slowly', () => {

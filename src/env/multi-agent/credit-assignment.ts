@@ -23,7 +23,8 @@ export interface Responsibility {
  * teamShare of the team credit and the rest of the individual one. Team-wide
  * payments go to the team in every mode, and decision payments (present
  * values) to their decision; a decision's share of a flow others are paid too
- * (see Beneficiary) only in the part that is not the team's.
+ * (see Beneficiary), and the world's flows that are credited through such
+ * shares (WORLD), split as any other payment between team and individual.
  */
 export class CreditAssignment {
   constructor(
@@ -46,6 +47,11 @@ export class CreditAssignment {
       return;
     }
     const { mode, teamShare } = this.settings;
+    if (to.kind === 'world') {
+      // Individually it reaches agents only as decisions' shares (see WORLD).
+      if (mode !== 'individual') this.team(mode === 'team' ? amount : teamShare * amount);
+      return;
+    }
     const individualShare = mode === 'team' ? 0 : mode === 'individual' ? 1 : 1 - teamShare;
     if (mode !== 'individual') this.team(mode === 'team' ? amount : teamShare * amount);
     if (individualShare === 0) return;
