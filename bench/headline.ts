@@ -9,19 +9,15 @@
  * mean latency no worse. Then evaluates each trained policy, without
  * retraining, on workloads and clusters it never saw. Writes docs/headline.md.
  */
-import { mkdtempSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { produce } from 'immer';
+import { availableParallelism } from 'node:os';
 import { useBackend } from '../src/agents/backend.js';
-import { comparePolicies, seedRange, type Comparison, type LearnedPolicy, type PolicySummary } from '../src/evaluation/compare-policies.js';
+import { comparePolicies, seedRange, type Comparison, type PolicySummary } from '../src/evaluation/compare-policies.js';
 import { REFERENCE_NAMES, REFERENCE_NOTES } from '../src/evaluation/references.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { writeFileAtomic } from '../src/storage/atomic-file.js';
-import { openTrainedRun } from '../src/training/load-run.js';
-import { runTraining, type TrainResult } from '../src/training/training-run.js';
 import { VARIANTS } from './generalization.js';
 import type { Figure } from './harness.js';
+import { actingAs, pm, trainSeeds, type TrainedSeed } from './trained-seeds.js';
 
 const SCENARIO = 'scenarios/default.json';
 const TRAINING_CAP_SECONDS = 600;
@@ -39,39 +35,16 @@ const progress = (line: string): void => {
   if (!json) process.stderr.write(`${line}\n`);
 };
 
-interface TrainedPolicy {
-  seed: number;
-  result: TrainResult;
-  seconds: number;
-  learned: LearnedPolicy;
+interface TrainedPolicy extends TrainedSeed {
   comparison: Comparison;
 }
 
 await useBackend('wasm');
 const evaluationScenario = loadScenario(SCENARIO);
 const trained: TrainedPolicy[] = [];
-for (const seed of trainingSeeds) {
-  const runDir = mkdtempSync(join(tmpdir(), `mappo-headline-seed${seed}-`));
-  const started = performance.now();
-  const result = await runTraining({
-    scenario: produce(evaluationScenario, (s) => {
-      s.seed = seed;
-    }),
-    runDir,
-    resume: false,
-    backend: 'wasm',
-    shouldStop: () => (performance.now() - started) / 1000 > TRAINING_CAP_SECONDS,
-    onProgress: progress,
-    onUpdate: (m, total) => {
-      if (m.update % 100 === 0) progress(`training seed ${seed}: update ${m.update}/${total}, ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    },
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const run = openTrainedRun(runDir);
-  const learned: LearnedPolicy = { agents: run.scenario.agents, networks: run.networks, greedy: run.scenario.training.validation.greedy };
-  progress(`evaluating seed ${seed}'s policy on seeds ${evalSeeds.join(', ')}`);
-  const comparison = comparePolicies(evaluationScenario, evalSeeds, learned, { references: true });
-  trained.push({ seed, result, seconds, learned, comparison });
+for (const t of await trainSeeds(evaluationScenario, trainingSeeds, TRAINING_CAP_SECONDS, progress)) {
+  progress(`evaluating seed ${t.seed}'s policy on seeds ${evalSeeds.join(', ')}`);
+  trained.push({ ...t, comparison: comparePolicies(evaluationScenario, evalSeeds, t.learned, { references: true }) });
 }
 
 const generalization = trained.map((t) =>
@@ -82,7 +55,6 @@ const generalization = trained.map((t) =>
 );
 for (const t of trained) t.learned.networks.dispose();
 
-const pm = (m: { mean: number; ci95: number }, digits = 2): string => `${m.mean.toFixed(digits)} ± ${m.ci95.toFixed(digits)}`;
 const row = (c: Comparison, policy: string): PolicySummary => c.summary.find((s) => s.policy === policy) as PolicySummary;
 
 interface Verdict {
@@ -117,13 +89,6 @@ function generalizationTable(t: TrainedPolicy, comparisons: Comparison[]): strin
   const rows = policies.map((p) => `| ${p} | ${comparisons.map((c) => (p === c.bestHeuristic ? `**${row(c, p).e2eP99.mean.toFixed(1)}**` : row(c, p).e2eP99.mean.toFixed(1))).join(' | ')} |`);
   const ratio = `| mappo / best heuristic | ${comparisons.map((c) => `${(c.learnedVsBest as { e2eP99Ratio: number }).e2eP99Ratio.toFixed(2)} (${c.bestHeuristic})`).join(' | ')} |`;
   return [`Policy of training seed ${t.seed}, p99 end-to-end latency (s), mean of ${evalSeeds.length} seeds; the best heuristic of each column in bold:`, '', header, `|---|${VARIANTS.map(() => '---').join('|')}|`, ...rows, ratio].join('\n');
-}
-
-/** How the trained schedulers act in evaluation, as they were validated. */
-function actingAs(policies: readonly TrainedPolicy[]): string {
-  const greedy = new Set(policies.map((t) => t.learned.greedy));
-  if (greedy.size > 1) return 'each acting as it was validated';
-  return greedy.has(true) ? 'taking its most probable action, as it was validated' : 'sampling its policy, as it was validated';
 }
 
 const sections: string[] = [

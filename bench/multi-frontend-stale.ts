@@ -1,0 +1,106 @@
+/**
+ * `npm run bench:multi-frontend-stale [-- --json] [-- --train-seeds 1,2,3] [-- --seeds 3]`:
+ * four learned schedulers on stale, local views against every heuristic given
+ * the same views. Trains scenarios/multi-frontend-stale.json once per training
+ * seed with the scenario's own settings (as `mappo train` does, stopped at 10
+ * minutes at the latest), then runs each trained policy and every heuristic on
+ * the same evaluation seeds, and the heuristics once more with live load, to
+ * show what the stale views cost them. The goal: the learned schedulers' p99
+ * end-to-end latency at most 0.85 times the best heuristic's, at equal
+ * throughput. Writes docs/multi-agent/multi-frontend-stale.md and its learning
+ * curves.
+ */
+import { availableParallelism } from 'node:os';
+import { produce } from 'immer';
+import { writeLearningCurves } from '../src/ablation/learning-curves.js';
+import { useBackend } from '../src/agents/backend.js';
+import { compareHeuristics, comparePolicies, seedRange, summarize, type PolicySummary } from '../src/evaluation/compare-policies.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { writeFileAtomic } from '../src/storage/atomic-file.js';
+import type { Figure } from './harness.js';
+import { actingAs, pm, trainSeeds } from './trained-seeds.js';
+
+const SCENARIO = 'scenarios/multi-frontend-stale.json';
+const REPORT = 'docs/multi-agent/multi-frontend-stale.md';
+const CURVES = 'docs/multi-agent/multi-frontend-stale-curves.png';
+const TRAINING_CAP_SECONDS = 600;
+/** The goal: p99 end-to-end latency at most this times the best heuristic's. */
+const P99_GOAL = 0.85;
+/** Throughput counts as equal within this fraction (it is set by the arrivals, up to what is still in flight at the end). */
+const THROUGHPUT_TOLERANCE = 0.005;
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const argAfter = (flag: string): string | undefined => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const trainingSeeds = (argAfter('--train-seeds') ?? '1,2,3').split(',').map(Number);
+const evalSeeds = seedRange(1, Number(argAfter('--seeds') ?? 3));
+const progress = (line: string): void => {
+  if (!json) process.stderr.write(`${line}\n`);
+};
+
+await useBackend('wasm');
+const scenario = loadScenario(SCENARIO);
+const trained = await trainSeeds(scenario, trainingSeeds, TRAINING_CAP_SECONDS, progress);
+const perSeed = trained.map((t) => {
+  progress(`evaluating seed ${t.seed}'s policy on seeds ${evalSeeds.join(', ')}`);
+  return comparePolicies(scenario, evalSeeds, t.learned);
+});
+for (const t of trained) t.learned.networks.dispose();
+progress('the heuristics with live load');
+const live = compareHeuristics(
+  produce(scenario, (s) => {
+    delete s.cluster.loadReportEvery;
+  }),
+  evalSeeds,
+);
+await writeLearningCurves(CURVES, [{ name: 'mappo', runDirs: trained.map((t) => t.runDir) }]);
+
+const heuristics = perSeed[0].summary.filter((s) => s.kind === 'heuristic');
+const learnedRows = perSeed.flatMap((c) => c.rows.filter((r) => r.policy === 'mappo'));
+const [pooled] = summarize(learnedRows);
+const best = heuristics.find((s) => s.policy === perSeed[0].bestHeuristic) as PolicySummary;
+const liveRow = (policy: string): PolicySummary => live.summary.find((s) => s.policy === policy) as PolicySummary;
+const p99Ratio = pooled.e2eP99.mean / best.e2eP99.mean;
+const throughputRatio = pooled.throughputRps.mean / best.throughputRps.mean;
+const met = p99Ratio <= P99_GOAL && throughputRatio >= 1 - THROUGHPUT_TOLERANCE;
+
+const line = (name: string, s: PolicySummary, liveP99: string): string =>
+  `| ${name} | ${pm(s.e2eP99, 1)} | ${pm(s.e2eMean)} | ${pm(s.ttftP99)} | ${pm(s.throughputRps)} | ${liveP99} |`;
+const table = [
+  '| policy | p99 e2e (s) | mean e2e (s) | p99 TTFT (s) | throughput (req/s) | p99 e2e with live load (s) |',
+  '|---|---|---|---|---|---|',
+  line(`**mappo**, ${trained.length} training seeds`, pooled, '-'),
+  ...perSeed.map((c, k) => line(`mappo, training seed ${trained[k].seed}`, c.summary.find((s) => s.kind === 'learned') as PolicySummary, '-')),
+  ...heuristics.map((s) => line(s.policy === best.policy ? `**${s.policy}** (best heuristic)` : s.policy, s, pm(liveRow(s.policy).e2eP99, 1))),
+].join('\n');
+
+const report = [
+  '# Four front-ends on stale views: learned schedulers against the heuristics',
+  '',
+  `Measured by \`npm run bench:multi-frontend-stale\` on ${availableParallelism()} cores. ${scenario.description ?? ''}`,
+  '',
+  `For each training seed, \`mappo train ${SCENARIO}\` with the scenario's own settings (capped at 10 minutes), the best checkpoint by validation on held-out seeds; then the trained schedulers (${actingAs(trained)}) and every heuristic, all on the same stale views, on the same ${evalSeeds.length} evaluation seeds (${evalSeeds.join(', ')}), which training and validation never used. Mean across seeds ± 95% confidence interval; the first row pools every training seed's runs (${learnedRows.length} in all). The last column runs each heuristic again with live load (no reports): the difference is what the stale views cost it.`,
+  '',
+  table,
+  '',
+  `The learned schedulers against the best heuristic (${best.policy}): p99 e2e ${pooled.e2eP99.mean.toFixed(2)} against ${best.e2eP99.mean.toFixed(2)} s (${p99Ratio.toFixed(3)}x), throughput ${throughputRatio.toFixed(3)}x. Goal (p99 at most ${P99_GOAL.toFixed(2)}x at equal throughput): ${met ? 'met' : 'NOT met'}.`,
+  '',
+  'Training:',
+  '',
+  ...trained.map((t) => `- seed ${t.seed}: ${t.result.updates} updates (${t.result.envSteps.toLocaleString('en-US')} decisions) in ${(t.seconds / 60).toFixed(1)} minutes; best checkpoint at update ${t.result.best?.update ?? '-'}.`),
+  '',
+  `![learning curves](${CURVES.replace('docs/multi-agent/', '')})`,
+  '',
+].join('\n');
+writeFileAtomic(REPORT, report);
+
+const figures: Figure[] = [
+  { name: 'multi-frontend-stale.mappo.e2eP99', value: pooled.e2eP99.mean, unit: `s (mean of ${learnedRows.length} runs)` },
+  { name: `multi-frontend-stale.${best.policy}.e2eP99`, value: best.e2eP99.mean, unit: 's, the best heuristic' },
+  { name: 'multi-frontend-stale.p99Ratio', value: p99Ratio, unit: 'mappo / best heuristic' },
+  { name: 'multi-frontend-stale.throughputRatio', value: throughputRatio, unit: 'mappo / best heuristic' },
+  ...trained.map((t) => ({ name: `multi-frontend-stale.seed${t.seed}.trainingMinutes`, value: t.seconds / 60, unit: 'min on this machine' })),
+  { name: 'multi-frontend-stale.met', value: met ? 1 : 0, unit: '1 if every criterion holds' },
+];
+if (!json) process.stderr.write(`${report}\n`);
+for (const f of figures) process.stdout.write(json ? `${JSON.stringify(f)}\n` : `${f.name.padEnd(44)} ${f.value.toFixed(3).padStart(10)} ${f.unit}\n`);
