@@ -11,13 +11,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { useBackend } from '../src/agents/backend.js';
-import { comparePolicies, seedRange, type Comparison, type PolicySummary } from '../src/evaluation/compare-policies.js';
+import { comparePolicies, type Comparison, type PolicySummary } from '../src/evaluation/compare-policies.js';
 import { REFERENCE_NAMES, REFERENCE_NOTES } from '../src/evaluation/references.js';
 import { loadScenario } from '../src/scenario/load.js';
-import { writeFileAtomic } from '../src/storage/atomic-file.js';
 import { VARIANTS } from './generalization.js';
 import type { Figure } from './harness.js';
-import { actingAs, pm, trainSeeds, type TrainedSeed } from './trained-seeds.js';
+import { actingAs, pm, publish, studyArgs, trainSeeds, type TrainedSeed } from './training-study.js';
 
 const SCENARIO = 'scenarios/default.json';
 const TRAINING_CAP_SECONDS = 600;
@@ -26,14 +25,7 @@ const P99_GOAL = 0.9;
 /** Throughput counts as equal within this fraction (it is set by the arrivals, up to what is still in flight at the end). */
 const THROUGHPUT_TOLERANCE = 0.005;
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const argAfter = (flag: string): string | undefined => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-const trainingSeeds = (argAfter('--train-seeds') ?? '1,2').split(',').map(Number);
-const evalSeeds = seedRange(1, Number(argAfter('--seeds') ?? 5));
-const progress = (line: string): void => {
-  if (!json) process.stderr.write(`${line}\n`);
-};
+const { json, trainingSeeds, evalSeeds, progress } = studyArgs(process.argv.slice(2), { trainingSeeds: '1,2', evalSeeds: 5 });
 
 interface TrainedPolicy extends TrainedSeed {
   comparison: Comparison;
@@ -117,7 +109,6 @@ sections.push('', '## Generalization: no retraining', '', 'Each trained policy, 
 trained.forEach((t, k) => sections.push('', generalizationTable(t, generalization[k])));
 sections.push('');
 const report = sections.join('\n');
-writeFileAtomic('docs/headline.md', report);
 
 const figures: Figure[] = trained.flatMap((t) => {
   const v = verdict(t.comparison);
@@ -132,5 +123,4 @@ const figures: Figure[] = trained.flatMap((t) => {
     { name: `${p}.met`, value: v.met ? 1 : 0, unit: '1 if every criterion holds' },
   ];
 });
-if (!json) process.stderr.write(`${report}\n`);
-for (const f of figures) process.stdout.write(json ? `${JSON.stringify(f)}\n` : `${f.name.padEnd(40)} ${f.value.toFixed(3).padStart(10)} ${f.unit}\n`);
+publish('docs/headline.md', report, figures, json);

@@ -14,11 +14,10 @@ import { availableParallelism } from 'node:os';
 import { produce } from 'immer';
 import { writeLearningCurves } from '../src/ablation/learning-curves.js';
 import { useBackend } from '../src/agents/backend.js';
-import { compareHeuristics, comparePolicies, seedRange, summarize, type PolicySummary } from '../src/evaluation/compare-policies.js';
+import { compareHeuristics, comparePolicies, summarize, type PolicySummary } from '../src/evaluation/compare-policies.js';
 import { loadScenario } from '../src/scenario/load.js';
-import { writeFileAtomic } from '../src/storage/atomic-file.js';
 import type { Figure } from './harness.js';
-import { actingAs, pm, trainSeeds } from './trained-seeds.js';
+import { actingAs, pm, publish, studyArgs, trainingSection, trainSeeds } from './training-study.js';
 
 const SCENARIO = 'scenarios/multi-frontend-stale.json';
 const REPORT = 'docs/multi-agent/multi-frontend-stale.md';
@@ -29,14 +28,7 @@ const P99_GOAL = 0.85;
 /** Throughput counts as equal within this fraction (it is set by the arrivals, up to what is still in flight at the end). */
 const THROUGHPUT_TOLERANCE = 0.005;
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const argAfter = (flag: string): string | undefined => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-const trainingSeeds = (argAfter('--train-seeds') ?? '1,2,3').split(',').map(Number);
-const evalSeeds = seedRange(1, Number(argAfter('--seeds') ?? 3));
-const progress = (line: string): void => {
-  if (!json) process.stderr.write(`${line}\n`);
-};
+const { json, trainingSeeds, evalSeeds, progress } = studyArgs(process.argv.slice(2), { trainingSeeds: '1,2,3', evalSeeds: 3 });
 
 await useBackend('wasm');
 const scenario = loadScenario(SCENARIO);
@@ -85,14 +77,9 @@ const report = [
   '',
   `The learned schedulers against the best heuristic (${best.policy}): p99 e2e ${pooled.e2eP99.mean.toFixed(2)} against ${best.e2eP99.mean.toFixed(2)} s (${p99Ratio.toFixed(3)}x), throughput ${throughputRatio.toFixed(3)}x. Goal (p99 at most ${P99_GOAL.toFixed(2)}x at equal throughput): ${met ? 'met' : 'NOT met'}.`,
   '',
-  'Training:',
-  '',
-  ...trained.map((t) => `- seed ${t.seed}: ${t.result.updates} updates (${t.result.envSteps.toLocaleString('en-US')} decisions) in ${(t.seconds / 60).toFixed(1)} minutes; best checkpoint at update ${t.result.best?.update ?? '-'}.`),
-  '',
-  `![learning curves](${CURVES.replace('docs/multi-agent/', '')})`,
+  ...trainingSection(trained, CURVES),
   '',
 ].join('\n');
-writeFileAtomic(REPORT, report);
 
 const figures: Figure[] = [
   { name: 'multi-frontend-stale.mappo.e2eP99', value: pooled.e2eP99.mean, unit: `s (mean of ${learnedRows.length} runs)` },
@@ -102,5 +89,4 @@ const figures: Figure[] = [
   ...trained.map((t) => ({ name: `multi-frontend-stale.seed${t.seed}.trainingMinutes`, value: t.seconds / 60, unit: 'min on this machine' })),
   { name: 'multi-frontend-stale.met', value: met ? 1 : 0, unit: '1 if every criterion holds' },
 ];
-if (!json) process.stderr.write(`${report}\n`);
-for (const f of figures) process.stdout.write(json ? `${JSON.stringify(f)}\n` : `${f.name.padEnd(44)} ${f.value.toFixed(3).padStart(10)} ${f.unit}\n`);
+publish(REPORT, report, figures, json);

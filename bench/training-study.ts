@@ -1,11 +1,14 @@
+/** What the training studies (bench:headline, bench:multi-frontend-stale, bench:autoscale-npv) share: their command line, training each seed, and publishing the report. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { produce } from 'immer';
-import type { LearnedPolicy } from '../src/evaluation/compare-policies.js';
+import { seedRange, type LearnedPolicy } from '../src/evaluation/compare-policies.js';
 import type { Scenario } from '../src/scenario/scenario-schema.js';
+import { writeFileAtomic } from '../src/storage/atomic-file.js';
 import { openTrainedRun } from '../src/training/load-run.js';
 import { runTraining, type TrainResult } from '../src/training/training-run.js';
+import type { Figure } from './harness.js';
 
 /** One training seed's run: trained as `mappo train` does, then opened at its best checkpoint. */
 export interface TrainedSeed {
@@ -52,6 +55,48 @@ export function actingAs(policies: readonly TrainedSeed[]): string {
   const greedy = new Set(policies.map((t) => t.learned.greedy));
   if (greedy.size > 1) return 'each acting as it was validated';
   return greedy.has(true) ? 'taking its most probable action, as it was validated' : 'sampling its policy, as it was validated';
+}
+
+/** What every training study takes on its command line. */
+export interface StudyArgs {
+  /** `--json`: figures as JSON lines on stdout, no progress on stderr. */
+  json: boolean;
+  /** `--train-seeds 1,2,3`. */
+  trainingSeeds: number[];
+  /** `--seeds N`: evaluation seeds 1..N. */
+  evalSeeds: number[];
+  progress: (line: string) => void;
+}
+
+export function studyArgs(argv: readonly string[], defaults: { trainingSeeds: string; evalSeeds: number }): StudyArgs {
+  const json = argv.includes('--json');
+  const argAfter = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  return {
+    json,
+    trainingSeeds: (argAfter('--train-seeds') ?? defaults.trainingSeeds).split(',').map(Number),
+    evalSeeds: seedRange(1, Number(argAfter('--seeds') ?? defaults.evalSeeds)),
+    progress: (line) => {
+      if (!json) process.stderr.write(`${line}\n`);
+    },
+  };
+}
+
+/** The report's lines on how each seed trained, and its learning curves (a file beside the report). */
+export function trainingSection(trained: readonly TrainedSeed[], curvesFile: string): string[] {
+  return [
+    'Training:',
+    '',
+    ...trained.map((t) => `- seed ${t.seed}: ${t.result.updates} updates (${t.result.envSteps.toLocaleString('en-US')} decisions) in ${(t.seconds / 60).toFixed(1)} minutes; best checkpoint at update ${t.result.best?.update ?? '-'}.`),
+    '',
+    `![learning curves](${basename(curvesFile)})`,
+  ];
+}
+
+/** Writes the study's report (markdown, atomically) and prints it with its figures: as a table, or as JSON lines with `--json`. */
+export function publish(reportFile: string, report: string, figures: readonly Figure[], json: boolean): void {
+  writeFileAtomic(reportFile, report);
+  if (!json) process.stderr.write(`${report}\n`);
+  for (const f of figures) process.stdout.write(json ? `${JSON.stringify(f)}\n` : `${f.name.padEnd(44)} ${f.value.toFixed(3).padStart(10)} ${f.unit}\n`);
 }
 
 /** "12.34 ± 0.56". */
