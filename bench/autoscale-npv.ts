@@ -12,15 +12,11 @@
 import { availableParallelism } from 'node:os';
 import { produce } from 'immer';
 import { writeLearningCurves } from '../src/ablation/learning-curves.js';
-import { useBackend } from '../src/agents/backend.js';
-import { learnedRows } from '../src/evaluation/compare-policies.js';
 import { meanCi, type MeanCi } from '../src/evaluation/confidence-interval.js';
 import type { SimulationReport } from '../src/env/metrics/report.js';
-import { ServingSimulation } from '../src/env/serving-simulation.js';
-import { loadScenario } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/scenario-schema.js';
 import type { Figure } from './harness.js';
-import { actingAs, pm, publish, studyArgs, trainingSection, trainSeeds } from './training-study.js';
+import { actingAs, pm, publish, simulateSeeds, studyArgs, trainAndEvaluate, trainingSection } from './training-study.js';
 
 const SCENARIO = 'scenarios/autoscale-npv.json';
 const REPORT = 'docs/multi-agent/autoscale-npv.md';
@@ -29,7 +25,8 @@ const TRAINING_CAP_SECONDS = 600;
 /** The goal: NPV at least this times the better of the threshold rule and the best fixed size. */
 const NPV_GOAL = 1.05;
 
-const { json, trainingSeeds, evalSeeds, progress } = studyArgs(process.argv.slice(2), { trainingSeeds: '1,2,3', evalSeeds: 3 });
+const study = studyArgs(process.argv.slice(2), { trainingSeeds: '1,2,3', evalSeeds: 3 });
+const { json, evalSeeds, progress } = study;
 
 /** The scenario with its replicas held at `size` (no autoscaler, no pool). */
 function fixedSize(s: Scenario, size: number): Scenario {
@@ -38,16 +35,6 @@ function fixedSize(s: Scenario, size: number): Scenario {
     delete d.cluster.autoscaling;
     d.agents.autoscaler.policy = 'none';
   });
-}
-
-function simulate(s: Scenario): SimulationReport[] {
-  return evalSeeds.map((seed) =>
-    new ServingSimulation(
-      produce(s, (d) => {
-        d.seed = seed;
-      }),
-    ).run(),
-  );
 }
 
 interface Row {
@@ -67,26 +54,20 @@ const summarize = (policy: string, reports: readonly SimulationReport[]): Row =>
   throughput: meanCi(reports.map((r) => r.throughput.requestsPerSec)),
 });
 
-await useBackend('wasm');
-const scenario = loadScenario(SCENARIO);
-const trained = await trainSeeds(scenario, trainingSeeds, TRAINING_CAP_SECONDS, progress);
-const learned = trained.map((t) => {
-  progress(`evaluating seed ${t.seed}'s autoscaler on seeds ${evalSeeds.join(', ')}`);
-  return learnedRows(scenario, t.learned, evalSeeds);
-});
-for (const t of trained) t.learned.networks.dispose();
+const { scenario, trained, learned } = await trainAndEvaluate(SCENARIO, study, TRAINING_CAP_SECONDS);
 const pool = scenario.cluster.replicas[0].count + (scenario.cluster.autoscaling?.pool ?? []).reduce((n, g) => n + g.count, 0);
 const smallest = scenario.cluster.autoscaling?.minReplicas ?? 1;
 progress('the threshold autoscaler and each fixed size');
 const threshold = summarize(
   'threshold',
-  simulate(
+  simulateSeeds(
     produce(scenario, (s) => {
       s.agents.autoscaler.policy = 'threshold';
     }),
+    evalSeeds,
   ),
 );
-const fixed = Array.from({ length: pool - smallest + 1 }, (_, k) => summarize(`fixed ${smallest + k}`, simulate(fixedSize(scenario, smallest + k))));
+const fixed = Array.from({ length: pool - smallest + 1 }, (_, k) => summarize(`fixed ${smallest + k}`, simulateSeeds(fixedSize(scenario, smallest + k), evalSeeds)));
 await writeLearningCurves(CURVES, [{ name: 'mappo', runDirs: trained.map((t) => t.runDir) }]);
 
 const pooled = summarize(`**mappo**, ${trained.length} training seeds`, learned.flat());

@@ -3,7 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { produce } from 'immer';
-import { seedRange, type LearnedPolicy } from '../src/evaluation/compare-policies.js';
+import { useBackend } from '../src/agents/backend.js';
+import { learnedRows, seedRange, type LearnedPolicy } from '../src/evaluation/compare-policies.js';
+import type { SimulationReport } from '../src/env/metrics/report.js';
+import { ServingSimulation } from '../src/env/serving-simulation.js';
+import { loadScenario } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/scenario-schema.js';
 import { writeFileAtomic } from '../src/storage/atomic-file.js';
 import { openTrainedRun } from '../src/training/load-run.js';
@@ -97,6 +101,39 @@ export function publish(reportFile: string, report: string, figures: readonly Fi
   writeFileAtomic(reportFile, report);
   if (!json) process.stderr.write(`${report}\n`);
   for (const f of figures) process.stdout.write(json ? `${JSON.stringify(f)}\n` : `${f.name.padEnd(44)} ${f.value.toFixed(3).padStart(10)} ${f.unit}\n`);
+}
+
+/** A study's scenario, trained on each training seed (wasm backend) and each policy played on the evaluation seeds. */
+export async function trainAndEvaluate(
+  file: string,
+  args: StudyArgs,
+  capSeconds: number,
+): Promise<{ scenario: Scenario; trained: TrainedSeed[]; learned: SimulationReport[][] }> {
+  await useBackend('wasm');
+  const scenario = loadScenario(file);
+  const trained = await trainSeeds(scenario, args.trainingSeeds, capSeconds, args.progress);
+  return { scenario, trained, learned: evaluateTrained(scenario, trained, args.evalSeeds, args.progress) };
+}
+
+/** Each trained policy's runs on the evaluation seeds (then its networks are released). */
+function evaluateTrained(scenario: Scenario, trained: readonly TrainedSeed[], seeds: readonly number[], progress: (line: string) => void): SimulationReport[][] {
+  const rows = trained.map((t) => {
+    progress(`evaluating seed ${t.seed}'s policy on seeds ${seeds.join(', ')}`);
+    return learnedRows(scenario, t.learned, seeds);
+  });
+  for (const t of trained) t.learned.networks.dispose();
+  return rows;
+}
+
+/** The scenario's heuristics, as they stand in it, on each seed. */
+export function simulateSeeds(scenario: Scenario, seeds: readonly number[]): SimulationReport[] {
+  return seeds.map((seed) =>
+    new ServingSimulation(
+      produce(scenario, (s) => {
+        s.seed = seed;
+      }),
+    ).run(),
+  );
 }
 
 /** "12.34 ± 0.56". */

@@ -8,6 +8,8 @@ import { buildReplicas } from './cluster/build-replicas.js';
 import { Capacity } from './cluster/capacity.js';
 import { Cluster } from './cluster/cluster.js';
 import { liveViews, LoadReports, type FrontendViews } from './cluster/load-reports.js';
+import { LlmReplica } from './cluster/llm-replica.js';
+import { TbtTargetBudget } from './cluster/tbt-target-budget.js';
 import type { Request } from './cluster/request.js';
 import { EventLoop, type RunOutcome } from './core/event-loop.js';
 import { EventKind } from './core/sim-event.js';
@@ -92,6 +94,11 @@ export class ServingSimulation {
       }
       return HEURISTIC_ROUTERS[policy]({ rng, workload: this.workloadMeans });
     });
+    const budgets = scenario.agents.replica;
+    if (budgets.policy === 'tbt-target') {
+      const rule = new TbtTargetBudget(budgets.tokenBudgets, budgets.tbtTarget ?? Infinity);
+      for (const r of replicas) if (r instanceof LlmReplica) r.budgetDecider = rule;
+    }
     this.metrics = new RequestMetrics(this.loop, replicas.length);
     this.loop.on(EventKind.Arrival).subscribe((ev) => this.route(ev.request as Request, ev.target));
     const autoscaler = scenario.agents.autoscaler;

@@ -22,8 +22,15 @@ export const agentsSchema = z.strictObject({
   }),
   replica: z
     .strictObject({
-      /** `fixed` keeps the replica type's own budget; `learned` makes every LLM replica an agent. */
-      policy: z.enum(['fixed', 'learned'], { error: 'fixed or learned' }).default('fixed'),
+      /**
+       * `fixed` keeps the replica type's own budget; `learned` makes every LLM
+       * replica an agent; `tbt-target` sets each batch's budget by a rule: the
+       * largest of `tokenBudgets` whose iteration stays within `tbtTarget`
+       * seconds for the sequences decoding (env/cluster/tbt-target-budget.ts).
+       */
+      policy: z.enum(['fixed', 'learned', 'tbt-target'], { error: 'fixed, learned or tbt-target' }).default('fixed'),
+      /** Seconds between tokens the `tbt-target` rule keeps each iteration within. */
+      tbtTarget: positiveNumber.optional(),
       /** The token budgets a replica agent chooses from. */
       tokenBudgets: z
         .array(positiveIntUpTo(MAX_BATCH_TOKENS), { error: 'a list of token budgets' })

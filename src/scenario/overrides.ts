@@ -17,6 +17,8 @@ export interface RunOverrides {
   scheduler?: HeuristicName;
   /** Replace the scenario's autoscaler (a learned one cannot run without a policy). */
   autoscaler?: 'none' | 'threshold';
+  /** Replace the replicas' token-budget policy (learned agents cannot run without a policy). */
+  replicas?: 'fixed' | 'tbt-target';
 }
 
 /** A copy of `scenario` with the overrides applied (structural sharing; the original stays frozen). */
@@ -31,6 +33,7 @@ export function applyOverrides(scenario: Scenario, o: RunOverrides): Scenario {
     if (o.requests !== undefined) s.maxRequests = o.requests;
     if (o.scheduler !== undefined) s.agents.scheduler.policy = o.scheduler;
     if (o.autoscaler !== undefined) s.agents.autoscaler.policy = o.autoscaler;
+    if (o.replicas !== undefined) s.agents.replica.policy = o.replicas;
     if (o.trace !== undefined) {
       // A trace carries its own token lengths; the scenario's distributions would contradict it.
       s.workload.arrivals = { kind: 'trace', file: o.trace, timeScale: 1 };

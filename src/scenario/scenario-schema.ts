@@ -41,6 +41,13 @@ export const scenarioSchema = z
         message: `is ${s.agents.autoscaler.policy}, but the cluster has no autoscaling pool (cluster.autoscaling) to launch replicas from`,
       });
     }
+    if (s.agents.replica.policy === 'tbt-target' && s.agents.replica.tbtTarget === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agents', 'replica', 'tbtTarget'],
+        message: 'is needed by the tbt-target replica policy: the seconds between tokens each iteration must stay within',
+      });
+    }
     const p = s.agents.scheduler.policy;
     if (typeof p !== 'string' && p.length !== s.workload.frontends) {
       ctx.addIssue({

@@ -99,6 +99,15 @@ describe('bad input gets one clear sentence and a non-zero exit', () => {
       /agents\.autoscaler\.policy is threshold, but the cluster has no autoscaling pool/,
     ));
 
+  it('the TBT-target budget rule without its target', () =>
+    expectOneSentence(
+      ['simulate', scenarioWith('no-tbt-target', (s) => (s.agents.replica = { policy: 'tbt-target' }))],
+      /agents\.replica\.tbtTarget is needed by the tbt-target replica policy/,
+    ));
+
+  it('learned replica agents in simulate, which has no policy for them', () =>
+    expectOneSentence(['simulate', 'scenarios/replica-budget.json'], /has learned replica agents; pass --replicas fixed \(or tbt-target\)/));
+
   it('missing scenario file', () => expectOneSentence(['simulate', join(dir, 'nope.json')], /cannot read scenario file .*nope\.json/));
 
   it('scenario that is not JSON', () => expectOneSentence(['simulate', file('broken.json', '{ "name": ')], /broken\.json is not valid JSON/));

@@ -17,6 +17,7 @@ import { fixed, secs, table, thousands } from '../table.js';
 interface SimulateFlags extends RunFlags {
   scheduler?: HeuristicName;
   autoscaler?: 'none' | 'threshold';
+  replicas?: 'fixed' | 'tbt-target';
   record?: string;
   json?: boolean;
 }
@@ -28,12 +29,18 @@ export function simulateCommand(io: CliIo): Command {
       .argument('<scenario>', 'scenario JSON file')
       .addOption(new Option('--scheduler <name>', 'heuristic scheduler (overrides the scenario)').choices(HEURISTIC_NAMES))
       .addOption(new Option('--autoscaler <name>', 'heuristic autoscaler, or none for the fixed initial replicas (overrides the scenario)').choices(['none', 'threshold']))
+      .addOption(
+        new Option('--replicas <policy>', "replicas' token budgets: fixed (each type's own) or tbt-target (agents.replica.tbtTarget) (overrides the scenario)").choices(['fixed', 'tbt-target']),
+      )
       .option('--record <file>', 'record every routing decision to a rollout file (msgpack; appended to)')
       .option('--json', 'print one JSON document (docs/cli.md) instead of tables'),
   ).action((file: string, flags: SimulateFlags) => {
-    const scenario = applyOverrides(loadScenario(file), { ...runOverrides(flags), scheduler: flags.scheduler, autoscaler: flags.autoscaler });
+    const scenario = applyOverrides(loadScenario(file), { ...runOverrides(flags), scheduler: flags.scheduler, autoscaler: flags.autoscaler, replicas: flags.replicas });
     if (scenario.agents.autoscaler.policy === 'learned') {
       throw new InputError(`scenario "${scenario.name}" has a learned autoscaler; pass --autoscaler threshold (or none) to simulate it with a heuristic, or evaluate a trained run with mappo eval`);
+    }
+    if (scenario.agents.replica.policy === 'learned') {
+      throw new InputError(`scenario "${scenario.name}" has learned replica agents; pass --replicas fixed (or tbt-target) to simulate it with a rule, or evaluate a trained run with mappo eval`);
     }
     const report = flags.record === undefined ? new ServingSimulation(scenario).run() : recordedSimulation(scenario, flags.record);
     io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
