@@ -1,4 +1,4 @@
-/** What the training studies (bench:headline, bench:multi-frontend-stale, bench:autoscale-npv) share: their command line, training each seed, and publishing the report. */
+/** What the training studies (bench:headline, bench:multi-frontend-stale, bench:autoscale-npv, bench:replica-budget) share: their command line, training each seed, evaluating and publishing. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
