@@ -16,7 +16,7 @@ import { meanCi, type MeanCi } from '../src/evaluation/confidence-interval.js';
 import type { SimulationReport } from '../src/env/metrics/report.js';
 import type { Scenario } from '../src/scenario/scenario-schema.js';
 import type { Figure } from './harness.js';
-import { actingAs, pm, publish, simulateSeeds, studyArgs, trainAndEvaluate, trainingSection } from './training-study.js';
+import { actingAs, pm, publish, simulateSeeds, studyArgs, trainAndEvaluate, trainingFigures, trainingSection } from './training-study.js';
 
 const SCENARIO = 'scenarios/autoscale-npv.json';
 const REPORT = 'docs/multi-agent/autoscale-npv.md';
@@ -103,7 +103,7 @@ const figures: Figure[] = [
   { name: 'autoscale-npv.threshold.npv', value: threshold.npv.mean, unit: '' },
   { name: 'autoscale-npv.bestFixed.npv', value: bestFixed.npv.mean, unit: bestFixed.policy },
   { name: 'autoscale-npv.npvRatio', value: ratio, unit: `mappo / ${bar.policy}` },
-  ...trained.map((t) => ({ name: `autoscale-npv.seed${t.seed}.trainingMinutes`, value: t.seconds / 60, unit: 'min on this machine' })),
+  ...trainingFigures('autoscale-npv', trained),
   { name: 'autoscale-npv.met', value: met ? 1 : 0, unit: '1 if the goal holds' },
 ];
 publish(REPORT, report, figures, json);

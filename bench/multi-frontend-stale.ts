@@ -17,7 +17,7 @@ import { useBackend } from '../src/agents/backend.js';
 import { compareHeuristics, comparePolicies, summarize, type PolicySummary } from '../src/evaluation/compare-policies.js';
 import { loadScenario } from '../src/scenario/load.js';
 import type { Figure } from './harness.js';
-import { actingAs, pm, publish, studyArgs, trainingSection, trainSeeds } from './training-study.js';
+import { actingAs, pm, publish, studyArgs, trainingFigures, trainingSection, trainSeeds } from './training-study.js';
 
 const SCENARIO = 'scenarios/multi-frontend-stale.json';
 const REPORT = 'docs/multi-agent/multi-frontend-stale.md';
@@ -86,7 +86,7 @@ const figures: Figure[] = [
   { name: `multi-frontend-stale.${best.policy}.e2eP99`, value: best.e2eP99.mean, unit: 's, the best heuristic' },
   { name: 'multi-frontend-stale.p99Ratio', value: p99Ratio, unit: 'mappo / best heuristic' },
   { name: 'multi-frontend-stale.throughputRatio', value: throughputRatio, unit: 'mappo / best heuristic' },
-  ...trained.map((t) => ({ name: `multi-frontend-stale.seed${t.seed}.trainingMinutes`, value: t.seconds / 60, unit: 'min on this machine' })),
+  ...trainingFigures('multi-frontend-stale', trained),
   { name: 'multi-frontend-stale.met', value: met ? 1 : 0, unit: '1 if every criterion holds' },
 ];
 publish(REPORT, report, figures, json);

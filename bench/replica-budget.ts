@@ -16,7 +16,7 @@ import { meanCi, type MeanCi } from '../src/evaluation/confidence-interval.js';
 import type { SimulationReport } from '../src/env/metrics/report.js';
 import type { Scenario } from '../src/scenario/scenario-schema.js';
 import type { Figure } from './harness.js';
-import { actingAs, pm, publish, simulateSeeds, studyArgs, trainAndEvaluate, trainingSection } from './training-study.js';
+import { actingAs, pm, publish, simulateSeeds, studyArgs, trainAndEvaluate, trainingFigures, trainingSection } from './training-study.js';
 
 const SCENARIO = 'scenarios/replica-budget.json';
 const REPORT = 'docs/multi-agent/replica-budget.md';
@@ -106,7 +106,7 @@ const figures: Figure[] = [
   { name: 'replica-budget.bestFixed.attainment', value: bestFixed.attainment.mean, unit: bestFixed.policy },
   { name: 'replica-budget.tbtTarget.attainment', value: rule.attainment.mean, unit: '' },
   { name: 'replica-budget.attainmentRatio', value: ratio, unit: `mappo / ${bestFixed.policy}` },
-  ...trained.map((t) => ({ name: `replica-budget.seed${t.seed}.trainingMinutes`, value: t.seconds / 60, unit: 'min on this machine' })),
+  ...trainingFigures('replica-budget', trained),
   { name: 'replica-budget.met', value: met ? 1 : 0, unit: '1 if the goal holds' },
 ];
 publish(REPORT, report, figures, json);

@@ -96,6 +96,11 @@ export function trainingSection(trained: readonly TrainedSeed[], curvesFile: str
   ];
 }
 
+/** Each seed's training time, as figures named `<prefix>.seed<N>.trainingMinutes`. */
+export function trainingFigures(prefix: string, trained: readonly TrainedSeed[]): Figure[] {
+  return trained.map((t) => ({ name: `${prefix}.seed${t.seed}.trainingMinutes`, value: t.seconds / 60, unit: 'min on this machine' }));
+}
+
 /** Writes the study's report (markdown, atomically) and prints it with its figures: as a table, or as JSON lines with `--json`. */
 export function publish(reportFile: string, report: string, figures: readonly Figure[], json: boolean): void {
   writeFileAtomic(reportFile, report);

@@ -8,7 +8,7 @@ import type { BudgetDecider } from './budget-decider.js';
 import type { Replica } from './replica.js';
 import { ReplicaStats } from './replica-stats.js';
 import type { Request } from './request.js';
-import { pricingOf, type WorkPricing } from './work-pricing.js';
+import { iterationSeconds, pricingOf, type WorkPricing } from './work-pricing.js';
 
 /** Admission keeps this fraction of KV blocks free, so a fresh admission does not force a preemption at once. */
 const KV_WATERMARK = 0.01;
@@ -181,13 +181,7 @@ export class LlmReplica implements Replica {
 
   /** Seconds the batch formed in `batch` takes to run. */
   iterationDuration(): number {
-    const t = this.spec.iterationTime;
-    return (
-      t.overhead +
-      t.perPrefillToken * this.batchPrefillTokens +
-      t.perDecodeSeq * this.batchDecodeSeqs +
-      t.perKvToken * this.batchKvTokens
-    );
+    return iterationSeconds(this.spec.iterationTime, this.batchPrefillTokens, this.batchDecodeSeqs, this.batchKvTokens);
   }
 
   onStepDone(): void {

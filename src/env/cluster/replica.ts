@@ -9,10 +9,10 @@ export interface Replica extends ReplicaLoad {
   readonly typeName: string;
   /**
    * Prefill and output tokens still to process for the requests queued or
-   * running here: the truth,
-   * output lengths included, which no router could know before the tokens are
-   * generated. Metrics and oracle references read it; deployable routers and
-   * observations estimate it instead (src/env/routing/outstanding-work.ts).
+   * running here: the truth, output lengths included, which no router could
+   * know before the tokens are generated. Metrics and oracle references read
+   * it; deployable routers and observations estimate it instead
+   * (src/env/routing/outstanding-work.ts).
    */
   readonly outstandingTokens: number;
   readonly stats: ReplicaStats;

@@ -1,5 +1,6 @@
 import type { BudgetDecider } from './budget-decider.js';
 import type { LlmReplica } from './llm-replica.js';
+import { iterationSeconds } from './work-pricing.js';
 
 /**
  * The TBT-target rule for a replica's token budget, the way Sarathi-Serve sets
@@ -31,12 +32,10 @@ export class TbtTargetBudget implements BudgetDecider {
     }
     const largest = this.budgets[this.budgets.length - 1];
     if (decoding === 0) return largest;
-    const t = replica.spec.iterationTime;
-    const decodeSeconds = t.overhead + t.perDecodeSeq * decoding + t.perKvToken * kvTokens;
     // Every decoding sequence takes one token of the budget first (chunked prefill); prompts get the rest.
     for (let k = this.budgets.length - 1; k >= 0; k--) {
       const prefillTokens = Math.max(this.budgets[k] - decoding, 0);
-      if (decodeSeconds + t.perPrefillToken * prefillTokens <= this.tbtTarget) return this.budgets[k];
+      if (iterationSeconds(replica.spec.iterationTime, prefillTokens, decoding, kvTokens) <= this.tbtTarget) return this.budgets[k];
     }
     return this.budgets[0];
   }

@@ -1,4 +1,4 @@
-import type { ReplicaTypeSpec, ServiceTimeSpec } from '../../scenario/cluster-schema.js';
+import type { IterationTimeSpec, ReplicaTypeSpec, ServiceTimeSpec } from '../../scenario/cluster-schema.js';
 
 /**
  * What work costs on a replica type, in seconds of that replica's time, from
@@ -41,4 +41,9 @@ export function meanServiceSeconds(s: ServiceTimeSpec): number {
 /** Seconds `p` charges for `prefillTokens` to prefill, `decodeTokens` to generate, over `requests` requests. */
 export function priceWork(p: WorkPricing, prefillTokens: number, decodeTokens: number, requests: number): number {
   return p.prefillToken * prefillTokens + p.decodeToken * decodeTokens + p.request * requests;
+}
+
+/** Seconds one LLM iteration takes with `prefillTokens` to prefill, `decodeSeqs` sequences decoding and `kvTokens` of KV cache read. */
+export function iterationSeconds(t: IterationTimeSpec, prefillTokens: number, decodeSeqs: number, kvTokens: number): number {
+  return t.overhead + t.perPrefillToken * prefillTokens + t.perDecodeSeq * decodeSeqs + t.perKvToken * kvTokens;
 }

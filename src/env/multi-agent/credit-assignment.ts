@@ -27,18 +27,25 @@ export interface Responsibility {
  * shares (WORLD), split as any other payment between team and individual.
  */
 export class CreditAssignment {
+  /** The parts of a payment that go to the team and to the agents responsible, from the mode. */
+  private readonly teamPart: number;
+  private readonly individualPart: number;
+
   constructor(
-    private readonly settings: CreditSettings,
+    settings: CreditSettings,
     private readonly who: Responsibility,
     private readonly ledger: AgentLedger,
     private readonly book: DecisionBook,
-  ) {}
+  ) {
+    const { mode, teamShare } = settings;
+    this.teamPart = mode === 'team' ? 1 : mode === 'individual' ? 0 : teamShare;
+    this.individualPart = mode === 'team' ? 0 : mode === 'individual' ? 1 : 1 - teamShare;
+  }
 
   assign(amount: number, to: Beneficiary): void {
     if (to.kind === 'decision') {
-      const { mode, teamShare } = this.settings;
-      // A share of a flow the team also receives: under team credit the team has it already.
-      const part = to.share !== true || mode === 'individual' ? 1 : mode === 'team' ? 0 : 1 - teamShare;
+      // A share of a flow the team also receives is only the individual part: the team has the rest already.
+      const part = to.share === true ? this.individualPart : 1;
       if (part > 0) this.book.pay(to.decision, part * amount);
       return;
     }
@@ -46,23 +53,18 @@ export class CreditAssignment {
       this.team(amount);
       return;
     }
-    const { mode, teamShare } = this.settings;
-    if (to.kind === 'world') {
-      // Individually it reaches agents only as decisions' shares (see WORLD).
-      if (mode !== 'individual') this.team(mode === 'team' ? amount : teamShare * amount);
-      return;
-    }
-    const individualShare = mode === 'team' ? 0 : mode === 'individual' ? 1 : 1 - teamShare;
-    if (mode !== 'individual') this.team(mode === 'team' ? amount : teamShare * amount);
-    if (individualShare === 0) return;
+    if (this.teamPart > 0) this.team(this.teamPart * amount);
+    // A world flow reaches agents individually only as decisions' shares (see WORLD).
+    if (this.individualPart === 0 || to.kind === 'world') return;
+    const amountEach = this.individualPart * amount;
     if (to.kind === 'request') {
       const scheduler = this.who.schedulerAgent[to.request.frontend];
-      if (scheduler >= 0) this.ledger.credit(scheduler, individualShare * amount);
+      if (scheduler >= 0) this.ledger.credit(scheduler, amountEach);
       const replica = to.request.replica >= 0 ? this.who.replicaAgent[to.request.replica] : -1;
-      if (replica >= 0) this.ledger.credit(replica, individualShare * amount);
+      if (replica >= 0) this.ledger.credit(replica, amountEach);
     } else {
       const replica = this.who.replicaAgent[to.replica];
-      if (replica >= 0) this.ledger.credit(replica, individualShare * amount);
+      if (replica >= 0) this.ledger.credit(replica, amountEach);
     }
   }
 
