@@ -1,4 +1,4 @@
-/** What the training studies (bench:headline, bench:multi-frontend-stale, bench:autoscale-npv, bench:replica-budget) share: their command line, training each seed, evaluating and publishing. */
+/** What the training studies (bench:headline, bench:multi-frontend-stale, bench:autoscale-npv, bench:replica-budget, bench:route-and-budget) share: their command line, training each seed, evaluating and publishing. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -116,8 +116,14 @@ export async function trainAndEvaluate(
 ): Promise<{ scenario: Scenario; trained: TrainedSeed[]; learned: SimulationReport[][] }> {
   await useBackend('wasm');
   const scenario = loadScenario(file);
+  return { scenario, ...(await trainAndEvaluateScenario(scenario, args, capSeconds)) };
+}
+
+/** As trainAndEvaluate, for a scenario in hand (a variant of a study's scenario). */
+export async function trainAndEvaluateScenario(scenario: Scenario, args: StudyArgs, capSeconds: number): Promise<{ trained: TrainedSeed[]; learned: SimulationReport[][] }> {
+  await useBackend('wasm');
   const trained = await trainSeeds(scenario, args.trainingSeeds, capSeconds, args.progress);
-  return { scenario, trained, learned: evaluateTrained(scenario, trained, args.evalSeeds, args.progress) };
+  return { trained, learned: evaluateTrained(scenario, trained, args.evalSeeds, args.progress) };
 }
 
 /** Each trained policy's runs on the evaluation seeds (then its networks are released). */
