@@ -13,6 +13,7 @@ import { CheckpointStore, type CheckpointLink } from './checkpoint-store.js';
 import { MetricsFile } from './metrics-file.js';
 import { CHECKPOINTS_DIR, METRICS_FILE, RUN_ID_FILE, SCENARIO_FILE, readRunId } from './run-layout.js';
 import { RunLock, isLockEntry } from './run-lock.js';
+import { ProvenanceLog } from './run-provenance.js';
 import { removeEarlierAttempt } from './start-over.js';
 
 /**
@@ -44,11 +45,12 @@ export interface ResumePoint {
  *     (removes only what the attempt wrote)           ▼
  *                                              ┌─ locked ─────────────────────────┐
  *   run ──────────────────────────▶ resume ───▶│ run.lock taken (a stale one is   │
- *     (from latest if it verifies,             │ taken over), .run-id written;    │
- *      else the newest before it that does)    │ saveCheckpoint: verified, linked,│
+ *     (from latest if it verifies,             │ taken over), .run-id written,    │
+ *      else the newest before it that does)    │ a session added to run.json;     │
+ *                                              │ saveCheckpoint: verified, linked,│
  *                                              │ prunes only its own superseded   │
  *                                              └──────────────┬───────────────────┘
- *                                                             │ release (also on process exit)
+ *                                                             │ release: the session closed (also on process exit)
  *                                                             ▼
  *   attempt (no checkpoint yet) or run (one or more) ◀── on disk again, unlocked
  *
@@ -61,6 +63,8 @@ export interface ResumePoint {
 export class RunDirectory {
   /** Its metrics.jsonl. */
   readonly metrics: MetricsFile;
+  /** This process's session in run.json, while it holds the run. */
+  private session: ProvenanceLog | null = null;
 
   private constructor(
     readonly path: string,
@@ -121,6 +125,7 @@ export class RunDirectory {
       }
       const run = new RunDirectory(path, scenario, new CheckpointStore(join(path, CHECKPOINTS_DIR), ensureRunId(path)), lock);
       run.changeScenario(scenario);
+      run.session = ProvenanceLog.begin(path);
       return run;
     } catch (e) {
       lock.release();
@@ -141,7 +146,9 @@ export class RunDirectory {
       if (scenario.name !== scenarioName) throw new InputError(`cannot resume: ${path} trained scenario "${scenario.name}", not "${scenarioName}"`);
       const checkpoints = join(path, CHECKPOINTS_DIR);
       if (!new CheckpointStore(checkpoints).hasComplete()) throw new InputError(`${path} has no complete checkpoint to resume from; start it over with mappo train without --resume`);
-      return new RunDirectory(path, scenario, new CheckpointStore(checkpoints, ensureRunId(path)), lock);
+      const run = new RunDirectory(path, scenario, new CheckpointStore(checkpoints, ensureRunId(path)), lock);
+      run.session = ProvenanceLog.begin(path);
+      return run;
     } catch (e) {
       lock.release();
       throw e;
@@ -188,8 +195,10 @@ export class RunDirectory {
     await this.checkpoints.save(manifest, links, (dir) => writeCheckpoint(dir, networks, state, progress));
   }
 
-  /** Releases the lock (idempotent; a run opened to read has none). */
+  /** Closes this process's session in run.json and releases the lock (idempotent; a run opened to read has neither). */
   release(): void {
+    this.session?.end();
+    this.session = null;
     this.lock?.release();
     this.lock = null;
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
  * touching anything else in the folder.
  *
  *   scenario.json            the resolved scenario, exactly as run
+ *   run.json                 who ran it: each session's command line, versions, backend, start and end
  *   metrics.jsonl            one JSON line per update (bc.jsonl: per epoch, for a cloning run)
  *   events.out.tfevents.*    TensorBoard scalars, one file per session
  *   plots/training.png, plots/actions.png
@@ -18,6 +19,8 @@ import { join } from 'node:path';
  */
 
 export const SCENARIO_FILE = 'scenario.json';
+/** The run's provenance, one entry per session (RunProvenance). */
+export const RUN_FILE = 'run.json';
 export const METRICS_FILE = 'metrics.jsonl';
 /** A cloning run's metrics, one line per epoch. */
 export const CLONING_METRICS_FILE = 'bc.jsonl';

@@ -8,6 +8,7 @@ import {
   LOG_FILE,
   METRICS_FILE,
   PLOTS_DIR,
+  RUN_FILE,
   RUN_ID_FILE,
   SCENARIO_FILE,
   TRAINING_PLOT,
@@ -30,7 +31,7 @@ export function removeEarlierAttempt(runDir: string, runId: string): string[] {
     removed.push(name);
   };
   const plots = [TRAINING_PLOT, ACTIONS_PLOT];
-  const named = [SCENARIO_FILE, METRICS_FILE, WARM_START_FILE, LOG_FILE, ...plots.map((p) => join(PLOTS_DIR, p))];
+  const named = [SCENARIO_FILE, RUN_FILE, METRICS_FILE, WARM_START_FILE, LOG_FILE, ...plots.map((p) => join(PLOTS_DIR, p))];
   for (const name of named) remove(name);
   for (const entry of readdirSync(runDir)) {
     if (EVENT_FILE.test(entry) || [...named, RUN_ID_FILE].some((n) => isAtomicLeftover(entry, n))) remove(entry);

@@ -88,7 +88,7 @@ describe('a run directory, created', () => {
     const run = RunDirectory.create(path, scenario, { startsOver: true, notice: (l) => notices.push(l) });
     run.release();
     expect(notices).toEqual([
-      `starting over: ${path} held an attempt of this run that stopped before its first complete checkpoint; removed what it wrote (scenario.json, metrics.jsonl, .run-id)`,
+      `starting over: ${path} held an attempt of this run that stopped before its first complete checkpoint; removed what it wrote (scenario.json, run.json, metrics.jsonl, .run-id)`,
     ]);
     expect(readFileSync(join(path, 'notes.txt'), 'utf8')).toBe('mine');
     expect(existsSync(join(path, 'metrics.jsonl'))).toBe(false);
@@ -99,7 +99,7 @@ describe('a run directory, created', () => {
     const path = folder();
     RunDirectory.create(path, scenario, { startsOver: true }).release();
     expect(() => RunDirectory.create(path, scenario, { startsOver: false })).toThrow(`${path} already holds a run; choose another --out`);
-    expect(readdirSync(path).sort()).toEqual(['.run-id', 'scenario.json']);
+    expect(readdirSync(path).sort()).toEqual(['.run-id', 'run.json', 'scenario.json']);
   });
 });
 
