@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { produce } from 'immer';
 import { InputError } from '../errors.js';
 import { revalidate } from '../scenario/load.js';
-import { RESERVED_NAMES } from '../scenario/reserved-names.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
-import { pathText, type PathStep, type VaryAxis, type VaryValue } from './vary.js';
+import { overlappingPaths, pathText, resolvePath, setAt, type PathStep } from '../scenario/scenario-paths.js';
+import type { VaryAxis, VaryValue } from './vary.js';
 
 /** One combination of the varied values, applied to the base scenario. */
 export interface Variant {
@@ -27,7 +27,7 @@ export interface Variant {
  */
 export function buildVariants(base: Scenario, axes: readonly VaryAxis[]): Variant[] {
   if (axes.length === 0) throw new InputError('ablate needs at least one --vary PATH=V1,V2');
-  const paths = axes.map((a) => resolvePath(base, a));
+  const paths = axes.map((a) => resolvePath(base, a.path, `--vary ${a.label}`));
   checkIndependent(axes, paths);
   const variants = combinations(axes.map((a) => a.values)).map((values): Variant => {
     const name = axes.map((a, i) => `${a.label}=${values[i].text}`).join(',');
@@ -44,66 +44,11 @@ export function buildVariants(base: Scenario, axes: readonly VaryAxis[]): Varian
   return variants;
 }
 
-/**
- * The axis's path against the base: a number step where it meets a list, so
- * `terms.0` and `terms[0]` are one path. Fields missing from the base are kept
- * (they are created, and the strict schema decides whether they may exist);
- * stepping into a number or text, or past a list's end, cannot mean anything.
- */
-function resolvePath(base: Scenario, axis: VaryAxis): PathStep[] {
-  const out: PathStep[] = [];
-  let at: unknown = base;
-  for (const step of axis.path) {
-    if (at === undefined) {
-      out.push(step);
-      continue;
-    }
-    if (Array.isArray(at)) {
-      const index = typeof step === 'number' ? step : /^\d+$/.test(step) ? Number(step) : NaN;
-      if (!(index >= 0 && index < at.length)) {
-        throw new InputError(`--vary ${axis.label}: ${pathText(out)} is a list of ${at.length}, so ${JSON.stringify(step)} does not name one of its elements`);
-      }
-      out.push(index);
-      at = at[index];
-    } else if (typeof at === 'object' && at !== null) {
-      const key = String(step);
-      out.push(key);
-      // Own fields only: an inherited name (toString) is not in the scenario, so it is created and the schema judges it.
-      at = Object.hasOwn(at, key) ? (at as Record<string, unknown>)[key] : undefined;
-    } else {
-      throw new InputError(`--vary ${axis.label}: ${pathText(out)} is ${JSON.stringify(at)}, which has no field ${JSON.stringify(String(step))}`);
-    }
-  }
-  return out;
-}
-
 /** Two axes on one path, or one inside the other, would make a variant depend on the order of the flags. */
 function checkIndependent(axes: readonly VaryAxis[], paths: readonly PathStep[][]): void {
-  paths.forEach((p, i) => {
-    if (p.length === 1 && p[0] === 'seed') throw new InputError('vary the seed with --seed and --seeds, not --vary');
-    for (let j = 0; j < i; j++) {
-      const q = paths[j];
-      const [short, long] = p.length <= q.length ? [p, q] : [q, p];
-      if (short.every((s, k) => s === long[k])) {
-        throw new InputError(`--vary ${axes[j].label} and --vary ${axes[i].label} both change ${pathText(short)}; vary it once`);
-      }
-    }
-  });
-}
-
-/**
- * Writes `value` at `path`, creating missing objects on the way. Steps are
- * own fields only and never a reserved name (parsePath refuses those; this
- * checks again, since writing through `__proto__` would change every object).
- */
-function setAt(root: Record<string, unknown>, path: readonly PathStep[], value: unknown): void {
-  if (path.some((step) => typeof step === 'string' && RESERVED_NAMES.has(step))) throw new Error(`setAt: reserved name in path ${pathText(path)}`);
-  let at = root as Record<PathStep, unknown>;
-  for (const step of path.slice(0, -1)) {
-    if (!Object.hasOwn(at, step) || at[step] === undefined) at[step] = {};
-    at = at[step] as Record<PathStep, unknown>;
-  }
-  at[path[path.length - 1]] = value;
+  if (paths.some((p) => p.length === 1 && p[0] === 'seed')) throw new InputError('vary the seed with --seed and --seeds, not --vary');
+  const overlap = overlappingPaths(paths);
+  if (overlap !== null) throw new InputError(`--vary ${axes[overlap.earlier].label} and --vary ${axes[overlap.later].label} both change ${pathText(overlap.path)}; vary it once`);
 }
 
 function combinations(lists: readonly (readonly VaryValue[])[]): VaryValue[][] {

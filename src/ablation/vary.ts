@@ -1,9 +1,6 @@
 import { InputError } from '../errors.js';
 import { checkJsonShape } from '../scenario/json-shape.js';
-import { RESERVED_LIST, RESERVED_NAMES } from '../scenario/reserved-names.js';
-
-/** One step into the scenario JSON: an object field or an array index. */
-export type PathStep = string | number;
+import { parseJsonValue, parsePath, type PathStep } from '../scenario/scenario-paths.js';
 
 /** One `--vary PATH=V1,V2` flag: a scenario path and the values it takes in turn. */
 export interface VaryAxis {
@@ -40,12 +37,12 @@ export function parseVary(flag: string): VaryAxis {
   // Own keys only, so `toString` or `constructor` is a path to check, not a shorthand found on Object.prototype.
   const shorthand = Object.hasOwn(SHORTHANDS, label) ? SHORTHANDS[label] : undefined;
   const values: VaryValue[] = texts.map((text) => {
-    if (shorthand === undefined) return { text, value: parseValue(text) };
+    if (shorthand === undefined) return { text, value: parseJsonValue(text) };
     const mapped = Object.hasOwn(shorthand.values, text) ? shorthand.values[text] : undefined;
     if (mapped === undefined) throw new InputError(`--vary ${label}: expected ${Object.keys(shorthand.values).join(' or ')}, got ${JSON.stringify(text)}`);
     return { text, value: mapped };
   });
-  const path = parsePath(shorthand?.path ?? label, flag);
+  const path = parsePath(shorthand?.path ?? label, `--vary ${JSON.stringify(flag)}`);
   // Values are walked by recursive code (cloning, the schema); refuse what would overflow it, as a scenario file's own nesting is.
   for (const v of values) checkJsonShape(v.value, `--vary ${label}`, path);
   const seen = new Set<string>();
@@ -55,44 +52,6 @@ export function parseVary(flag: string): VaryAxis {
     seen.add(key);
   }
   return { label, path, values };
-}
-
-/**
- * A path as written (`learner.gamma`, `reward.terms[0].weight` or
- * `reward.terms.0.weight`) split into steps. The reserved names are refused
- * here, once for every later walk: following `__proto__` or `constructor`
- * leaves the scenario for Object.prototype, and writing there changes every
- * object in the process.
- */
-export function parsePath(text: string, flag: string): PathStep[] {
-  const steps: PathStep[] = [];
-  for (const part of text.split('.')) {
-    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
-    if (m === null || (m[1] === '' && m[2] === '')) throw new InputError(`--vary ${JSON.stringify(flag)}: ${JSON.stringify(text)} is not a path like learner.gamma or reward.terms[0].weight`);
-    if (RESERVED_NAMES.has(m[1])) {
-      throw new InputError(`--vary ${JSON.stringify(flag)}: ${m[1]} is not a scenario field, and ${RESERVED_LIST} are reserved names no path may step through`);
-    }
-    // A bare number is an index if it meets an array, else a field name; that is decided when the path is followed.
-    if (m[1] !== '') steps.push(m[1]);
-    for (const index of m[2].matchAll(/\[(\d+)\]/g)) steps.push(Number(index[1]));
-  }
-  return steps;
-}
-
-/** A path for messages and for a variant's `overrides`, as the scenario's errors spell fields. */
-export function pathText(path: readonly PathStep[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? p : `.${p}`;
-  return out;
-}
-
-/** JSON when it parses (numbers, booleans, lists, objects), else the text itself, so `none` needs no quotes. */
-function parseValue(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /**

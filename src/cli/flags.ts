@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BACKENDS, type BackendName } from '../agents/backend.js';
-import type { RunOverrides } from '../scenario/overrides.js';
+import { parseSet, type RunOverrides } from '../scenario/overrides.js';
 
 /** Commander parsers that reject bad values with the phrase commander appends to its error sentence. */
 export function integerAtLeast(min: number): (value: string) => number {
@@ -27,14 +27,24 @@ export function fractionBelowOne(value: string): number {
 
 /** The flags shared by every command that runs a scenario (docs/cli.md, "Shared run flags"). */
 export function addRunFlags(command: Command): Command {
-  return command
+  return addSetFlag(command)
     .option('--seed <n>', 'random seed (overrides the scenario)', integerAtLeast(0))
     .option('--requests <n>', 'stop after N arrivals', integerAtLeast(1))
     .option('--trace <file>', "replace the scenario's workload with a replay of a trace CSV (Azure or Vidur columns)")
     .addOption(new Option('--time-scale <x>', 'multiply trace inter-arrival times by X (X < 1 raises the load)').argParser(positiveNumber));
 }
 
+/** `--set PATH=VALUE`, repeatable: any scenario setting, by the paths of `ablate --vary`. */
+export function addSetFlag(command: Command): Command {
+  return command.option(
+    '--set <path=value>',
+    'set a scenario setting, e.g. learner.gamma=0.9 or workload.arrivals.rate=4 (a JSON value, or text; repeat for more; checked against the schema)',
+    (v: string, all: string[] | undefined) => [...(all ?? []), v],
+  );
+}
+
 export interface RunFlags {
+  set?: string[];
   seed?: number;
   requests?: number;
   trace?: string;
@@ -42,7 +52,7 @@ export interface RunFlags {
 }
 
 export function runOverrides(flags: RunFlags): RunOverrides {
-  return { seed: flags.seed, requests: flags.requests, trace: flags.trace, timeScale: flags.timeScale };
+  return { set: flags.set?.map(parseSet), seed: flags.seed, requests: flags.requests, trace: flags.trace, timeScale: flags.timeScale };
 }
 
 /**

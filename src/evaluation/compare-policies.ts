@@ -98,15 +98,20 @@ export function learnedRows(scenario: Scenario, learned: LearnedPolicy, seeds: r
   const asTrained = produce(scenario, (s) => {
     s.agents = learned.agents as typeof s.agents;
   });
-  const agents = new ClusterEnv(asTrained).agents;
-  const expected = learned.networks.agents;
+  requireSameAgents(asTrained, learned.networks);
+  return evaluateLearned(asTrained, learned.networks, seeds, learned.greedy).reports;
+}
+
+/** Refuses, in one sentence, a scenario whose learned agents are not the very agents, observations and actions the networks were trained on. */
+export function requireSameAgents(scenario: Scenario, networks: NetworkMap): void {
+  const agents = new ClusterEnv(scenario).agents;
+  const expected = networks.agents;
   const same = agents.length === expected.length && agents.every((a, i) => a.id === expected[i].id && a.obsSize === expected[i].obsSize && a.actionCount === expected[i].actionCount);
   if (!same) {
     throw new InputError(
       `the checkpoint was trained with agents ${expected.map((a) => `${a.id} (${a.obsSize} inputs, ${a.actionCount} actions)`).join(', ')}, but scenario "${scenario.name}" gives ${agents.map((a) => `${a.id} (${a.obsSize} inputs, ${a.actionCount} actions)`).join(', ') || 'none'}`,
     );
   }
-  return evaluateLearned(asTrained, learned.networks, seeds, learned.greedy).reports;
 }
 
 export interface CompareOptions {

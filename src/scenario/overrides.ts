@@ -2,11 +2,35 @@ import { statSync } from 'node:fs';
 import { produce } from 'immer';
 import { InputError } from '../errors.js';
 import type { HeuristicName } from '../env/routing/registry.js';
-import type { Scenario } from './scenario-schema.js';
+import { checkJsonShape } from './json-shape.js';
 import { revalidate } from './load.js';
+import { overlappingPaths, parseJsonValue, parsePath, pathText, resolvePath, setAt, type PathStep } from './scenario-paths.js';
+import type { Scenario } from './scenario-schema.js';
+
+/** One `--set PATH=VALUE` flag: a scenario path and the value written there. */
+export interface SetFlag {
+  /** The flag as given, for messages. */
+  flag: string;
+  path: PathStep[];
+  value: unknown;
+}
+
+/** Parses one `--set PATH=VALUE` (the paths and values of `ablate --vary`, one value); a mistake is an InputError naming the flag. */
+export function parseSet(flag: string): SetFlag {
+  const eq = flag.indexOf('=');
+  if (eq <= 0 || eq === flag.length - 1) throw new InputError(`--set expects PATH=VALUE (e.g. learner.gamma=0.9), got ${JSON.stringify(flag)}`);
+  const where = `--set ${JSON.stringify(flag)}`;
+  const path = parsePath(flag.slice(0, eq).trim(), where);
+  const value = parseJsonValue(flag.slice(eq + 1).trim());
+  // The value is walked by recursive code (cloning, the schema); refuse what would overflow it, as a scenario file's own nesting is.
+  checkJsonShape(value, `--set ${pathText(path)}`, path);
+  return { flag, path, value };
+}
 
 /** The command-line flags that change what a scenario runs (docs/cli.md, shared flags). */
 export interface RunOverrides {
+  /** `--set PATH=VALUE` flags, written in order before the other flags apply. */
+  set?: readonly SetFlag[];
   seed?: number;
   /** Stop after this many arrivals. */
   requests?: number;
@@ -28,7 +52,14 @@ export function applyOverrides(scenario: Scenario, o: RunOverrides): Scenario {
   }
   // The user's own choice of file, so it may lie anywhere; it must still be a file (a scenario's traces must also stay in its project).
   if (o.trace !== undefined) checkTraceFlag(o.trace);
+  const sets = o.set ?? [];
+  const paths = sets.map((f) => resolvePath(scenario, f.path, `--set ${JSON.stringify(f.flag)}`));
+  const overlap = overlappingPaths(paths);
+  if (overlap !== null) {
+    throw new InputError(`--set ${JSON.stringify(sets[overlap.earlier].flag)} and --set ${JSON.stringify(sets[overlap.later].flag)} both change ${pathText(overlap.path)}; set it once`);
+  }
   const changed = produce(scenario, (s) => {
+    paths.forEach((path, i) => setAt(s as unknown as Record<string, unknown>, path, structuredClone(sets[i].value)));
     if (o.seed !== undefined) s.seed = o.seed;
     if (o.requests !== undefined) s.maxRequests = o.requests;
     if (o.scheduler !== undefined) s.agents.scheduler.policy = o.scheduler;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildVariants, directoryName } from '../../src/ablation/variants.js';
-import { parseVary, type PathStep } from '../../src/ablation/vary.js';
+import { parseVary } from '../../src/ablation/vary.js';
+import type { PathStep } from '../../src/scenario/scenario-paths.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { inputErrorMessage as inputError } from '../fixtures/input-error.js';
 

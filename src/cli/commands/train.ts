@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { produce } from 'immer';
 import { useBackend } from '../../agents/backend.js';
 import { loadScenario } from '../../scenario/load.js';
+import { InputError } from '../../errors.js';
 import { applyOverrides } from '../../scenario/overrides.js';
 import { defaultRunDir } from '../../training/run-directory.js';
 import { runTraining, type TrainResult } from '../../training/training-run.js';
@@ -43,6 +44,7 @@ export function trainCommand(io: CliIo): Command {
       .option('--record <file>', 'record every decision of every rollout to a rollout file (msgpack)')
       .option('--json', 'print one JSON document (docs/cli.md) when training ends'),
   ).action(async (file: string, flags: TrainFlags) => {
+    if (flags.resume === true && flags.set !== undefined) throw new InputError("--set changes a new run's scenario; a resumed run continues with its own scenario.json (start a new run, or --warm-start one from it)");
     const loaded = applyOverrides(loadScenario(file), runOverrides(flags));
     const scenario =
       flags.updates === undefined
