@@ -1,13 +1,14 @@
 /**
- * `npm run bench:multi-frontend-stale [-- --json] [-- --train-seeds 1,2,3] [-- --seeds 3]`:
- * four learned schedulers on stale, local views against every heuristic given
- * the same views. Trains scenarios/multi-frontend-stale.json once per training
+ * `npm run bench:multi-frontend-stale [-- --json] [-- --train-seeds 1,2,3] [-- --seeds 3] [-- --scenario FILE]`:
+ * learned schedulers at every front-end, on stale, local views, against every
+ * heuristic given the same views. Trains scenarios/multi-frontend-stale.json
+ * (four front-ends; or the --scenario given) once per training
  * seed with the scenario's own settings (as `mappo train` does, stopped at 10
  * minutes at the latest), then runs each trained policy and every heuristic on
  * the same evaluation seeds, and the heuristics once more with live load, to
  * show what the stale views cost them. The goal: the learned schedulers' p99
  * end-to-end latency at most 0.85 times the best heuristic's, at equal
- * throughput. Writes docs/multi-agent/multi-frontend-stale.md and its learning
+ * throughput. Writes docs/multi-agent/<scenario name>.md and its learning
  * curves.
  */
 import { availableParallelism } from 'node:os';
@@ -19,19 +20,21 @@ import { loadScenario } from '../src/scenario/load.js';
 import type { Figure } from './harness.js';
 import { actingAs, pm, publish, studyArgs, trainingFigures, trainingSection, trainSeeds } from './training-study.js';
 
-const SCENARIO = 'scenarios/multi-frontend-stale.json';
-const REPORT = 'docs/multi-agent/multi-frontend-stale.md';
-const CURVES = 'docs/multi-agent/multi-frontend-stale-curves.png';
+const argv = process.argv.slice(2);
+/** `--scenario FILE`: another scenario of front-ends on stale views (multi-frontend-stale-16.json); its report is named after it. */
+const SCENARIO = argv.includes('--scenario') ? argv[argv.indexOf('--scenario') + 1] : 'scenarios/multi-frontend-stale.json';
 const TRAINING_CAP_SECONDS = 600;
 /** The goal: p99 end-to-end latency at most this times the best heuristic's. */
 const P99_GOAL = 0.85;
 /** Throughput counts as equal within this fraction (it is set by the arrivals, up to what is still in flight at the end). */
 const THROUGHPUT_TOLERANCE = 0.005;
 
-const { json, trainingSeeds, evalSeeds, progress } = studyArgs(process.argv.slice(2), { trainingSeeds: '1,2,3', evalSeeds: 3 });
+const { json, trainingSeeds, evalSeeds, progress } = studyArgs(argv, { trainingSeeds: '1,2,3', evalSeeds: 3 });
 
 await useBackend('wasm');
 const scenario = loadScenario(SCENARIO);
+const REPORT = `docs/multi-agent/${scenario.name}.md`;
+const CURVES = `docs/multi-agent/${scenario.name}-curves.png`;
 const trained = await trainSeeds(scenario, trainingSeeds, TRAINING_CAP_SECONDS, progress);
 const perSeed = trained.map((t) => {
   progress(`evaluating seed ${t.seed}'s policy on seeds ${evalSeeds.join(', ')}`);
@@ -67,7 +70,7 @@ const table = [
 ].join('\n');
 
 const report = [
-  '# Four front-ends on stale views: learned schedulers against the heuristics',
+  `# ${scenario.workload.frontends} front-ends on stale views: learned schedulers against the heuristics`,
   '',
   `Measured by \`npm run bench:multi-frontend-stale\` on ${availableParallelism()} cores. ${scenario.description ?? ''}`,
   '',
@@ -82,11 +85,11 @@ const report = [
 ].join('\n');
 
 const figures: Figure[] = [
-  { name: 'multi-frontend-stale.mappo.e2eP99', value: pooled.e2eP99.mean, unit: `s (mean of ${learnedRows.length} runs)` },
-  { name: `multi-frontend-stale.${best.policy}.e2eP99`, value: best.e2eP99.mean, unit: 's, the best heuristic' },
-  { name: 'multi-frontend-stale.p99Ratio', value: p99Ratio, unit: 'mappo / best heuristic' },
-  { name: 'multi-frontend-stale.throughputRatio', value: throughputRatio, unit: 'mappo / best heuristic' },
-  ...trainingFigures('multi-frontend-stale', trained),
-  { name: 'multi-frontend-stale.met', value: met ? 1 : 0, unit: '1 if every criterion holds' },
+  { name: `${scenario.name}.mappo.e2eP99`, value: pooled.e2eP99.mean, unit: `s (mean of ${learnedRows.length} runs)` },
+  { name: `${scenario.name}.${best.policy}.e2eP99`, value: best.e2eP99.mean, unit: 's, the best heuristic' },
+  { name: `${scenario.name}.p99Ratio`, value: p99Ratio, unit: 'mappo / best heuristic' },
+  { name: `${scenario.name}.throughputRatio`, value: throughputRatio, unit: 'mappo / best heuristic' },
+  ...trainingFigures(scenario.name, trained),
+  { name: `${scenario.name}.met`, value: met ? 1 : 0, unit: '1 if every criterion holds' },
 ];
 publish(REPORT, report, figures, json);
