@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { useBackend } from '../../agents/backend.js';
-import { comparePolicies, seedRange, type Comparison, type LearnedVsBest, type PolicySummary } from '../../evaluation/compare-policies.js';
+import { compare } from '../../api/compare.js';
+import type { Comparison, LearnedVsBest, PolicySummary } from '../../evaluation/compare-policies.js';
 import { REFERENCE_NAMES, REFERENCE_NOTES, type ReferenceName } from '../../evaluation/references.js';
-import { openTrainedRun } from '../../training/load-run.js';
 import type { MeanCi } from '../../evaluation/confidence-interval.js';
 import { loadScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
@@ -32,19 +31,20 @@ export function compareCommand(io: CliIo): Command {
       .option('--json', 'print one JSON document (docs/cli.md) instead of tables'),
   ).action(async (file: string, flags: CompareFlags) => {
     const scenario = applyOverrides(loadScenario(file), runOverrides(flags));
-    let learned = null;
-    if (flags.checkpoint !== undefined) {
-      await useBackend(flags.backend);
-      const run = openTrainedRun(flags.checkpoint);
-      learned = { agents: run.scenario.agents, networks: run.networks, greedy: flags.greedy ?? run.scenario.training.validation.greedy };
-    }
     const progress = new Progress(io);
-    const comparison = comparePolicies(scenario, seedRange(scenario.seed, flags.seeds), learned, {
-      references: flags.references,
-      onRun: (policy, seed, done, total) => progress.update(`compare: ${policy} on seed ${seed} (${done + 1}/${total})`),
-    });
-    progress.done();
-    learned?.networks.dispose();
+    let comparison;
+    try {
+      comparison = await compare(scenario, {
+        seeds: flags.seeds,
+        checkpoint: flags.checkpoint,
+        greedy: flags.greedy,
+        references: flags.references,
+        backend: flags.backend,
+        onRun: (policy, seed, done, total) => progress.update(`compare: ${policy} on seed ${seed} (${done + 1}/${total})`),
+      });
+    } finally {
+      progress.done();
+    }
     io.stdout(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison));
   });
 }

@@ -1,11 +1,10 @@
 import { Command } from 'commander';
 import { produce } from 'immer';
-import { useBackend } from '../../agents/backend.js';
+import { train } from '../../api/train.js';
 import { loadScenario } from '../../scenario/load.js';
 import { InputError } from '../../errors.js';
 import { applyOverrides } from '../../scenario/overrides.js';
-import { defaultRunDir } from '../../training/run-directory.js';
-import { runTraining, type TrainResult } from '../../training/training-run.js';
+import type { TrainResult } from '../../training/training-run.js';
 import type { MetricsRecord } from '../../training/metrics-file.js';
 import { addRunFlags, backendOption, integerAtLeast, runOverrides, type BackendFlags, type RunFlags } from '../flags.js';
 import type { CliIo } from '../io.js';
@@ -52,7 +51,6 @@ export function trainCommand(io: CliIo): Command {
         : produce(loaded, (s) => {
             s.learner.updates = flags.updates as number;
           });
-    await useBackend(flags.backend);
     const progress = new Progress(io);
     let stop = false;
     const onSigint = (): void => {
@@ -63,9 +61,8 @@ export function trainCommand(io: CliIo): Command {
     process.once('SIGINT', onSigint);
     let result: TrainResult;
     try {
-      result = await runTraining({
-        scenario,
-        runDir: flags.out ?? defaultRunDir(scenario.name),
+      result = await train(scenario, {
+        runDir: flags.out,
         resume: flags.resume === true,
         updates: flags.updates,
         threads: flags.threads,

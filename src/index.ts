@@ -1,0 +1,52 @@
+/**
+ * mappo-cluster as a library: what the `mappo` command line is built on.
+ *
+ * - Run a scenario: {@link loadScenario}, then {@link simulate} (heuristics),
+ *   {@link train} (MAPPO, writing a run directory), {@link evaluate} (a trained
+ *   run) or {@link compare} (every heuristic and a trained policy, side by
+ *   side). Each returns the document the command prints with `--json`
+ *   (docs/cli.md); {@link applyOverrides} and {@link parseSet} change a
+ *   scenario as the command-line flags do.
+ * - The multi-agent environment contract ({@link MultiAgentEnv}: PettingZoo's
+ *   parallel API, on an event-driven clock) and {@link LockstepEnv}, the base
+ *   of every world whose agents all act at every step; the LLM-serving
+ *   cluster ({@link ClusterEnv}, {@link ServingSimulation}) and the built-in
+ *   games implement it.
+ * - Rollout files: {@link RolloutWriter}, {@link readRollout} and
+ *   {@link RolloutStream} (msgpack; the format is in docs/cli.md).
+ *
+ * Errors a user can mend (a bad scenario, a missing file) are
+ * {@link InputError}s whose message is one sentence saying what was wrong.
+ */
+
+export { compare, type ComparisonOptions } from './api/compare.js';
+export { evaluate, type EvaluateOptions, type EvaluationResult } from './api/evaluate.js';
+export { simulate, type SimulateOptions } from './api/simulate.js';
+export { train, type TrainOptions } from './api/train.js';
+export type { TrainResult } from './training/training-run.js';
+export type { MetricsRecord } from './training/metrics-file.js';
+export type { Comparison, LearnedVsBest, PolicySummary } from './evaluation/compare-policies.js';
+export type { MeanCi } from './evaluation/confidence-interval.js';
+export type { BackendName } from './agents/backend.js';
+
+export { loadScenario } from './scenario/load.js';
+export type { Scenario } from './scenario/scenario-schema.js';
+export { applyOverrides, parseSet, type RunOverrides, type SetFlag } from './scenario/overrides.js';
+
+export type { AgentInfo, Decision, DecisionCredit, FinalOutcome, MultiAgentEnv, StepOutcome } from './env/multi-agent/contract.js';
+export { LockstepEnv } from './env/games/lockstep-env.js';
+export { ClusterEnv } from './env/cluster-env.js';
+export { ServingSimulation } from './env/serving-simulation.js';
+export type { SimulationReport } from './env/metrics/report.js';
+export { HEURISTIC_NAMES, type HeuristicName } from './env/routing/registry.js';
+export { CartPole } from './env/games/cart-pole.js';
+export { CoordinationGame } from './env/games/coordination-game.js';
+export { ContextualBandit } from './env/games/contextual-bandit.js';
+export { SimpleSpread } from './env/games/simple-spread.js';
+
+export { RolloutWriter } from './recording/rollout-writer.js';
+export { readRollout, type RolloutFile, type RecordedRun } from './recording/rollout-reader.js';
+export { RolloutStream, type StreamedRecord } from './recording/rollout-stream.js';
+export type { CreditRecord, DecisionRecord, EpisodeEndRecord, EpisodeStartRecord, RolloutHeader, RolloutRecord } from './recording/rollout-records.js';
+
+export { InputError } from './errors.js';
