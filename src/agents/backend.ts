@@ -7,7 +7,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { InputError } from '../errors.js';
 
+/** The tensor backends: WebAssembly (shipped, the default), plain JavaScript, and native TensorFlow (needs tfjs-node or tfjs-node-gpu installed). */
 export const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
+/** One of BACKENDS. */
 export type BackendName = (typeof BACKENDS)[number];
 
 /** The native TensorFlow bindings, tried in this order; neither is a dependency (they download libtensorflow). */

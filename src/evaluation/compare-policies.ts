@@ -33,6 +33,7 @@ export interface PolicySummary {
   tbtP99: MeanCi;
 }
 
+/** Policies played on the same seeds: each run's report, each policy's figures across seeds, the best heuristic and a learned policy against it (`compare --json`). */
 export interface Comparison {
   scenario: string;
   seeds: number[];

@@ -85,6 +85,7 @@ export interface EpisodeEndRecord {
   summary: Record<string, number>;
 }
 
+/** Any record of a rollout file, told apart by its `type`. */
 export type RolloutRecord = RolloutHeader | EpisodeStartRecord | DecisionRecord | CreditRecord | EpisodeEndRecord;
 
 /**

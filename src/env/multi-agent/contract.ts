@@ -73,6 +73,7 @@ export interface FinalOutcome {
   readonly state: Float32Array;
 }
 
+/** What `reset` and `step` return: the decisions pending now, how the episode stands, and late credit. */
 export interface StepOutcome {
   /** Pending decisions in a deterministic order; empty once the episode has ended. */
   readonly decisions: readonly Decision[];
@@ -84,6 +85,7 @@ export interface StepOutcome {
   readonly credits: readonly DecisionCredit[];
 }
 
+/** A world agents act in (see the top of this file): its agents, its global state's size, and the reset/step loop. */
 export interface MultiAgentEnv {
   readonly agents: readonly AgentInfo[];
   /** Size of every decision's `state`. */

@@ -20,5 +20,7 @@ export const HEURISTIC_ROUTERS = {
   'size-interval': sizeIntervalRouter,
 } satisfies Record<string, (ctx: RouterContext) => Router>;
 
+/** A heuristic scheduler's name, as scenarios and `--scheduler` write it. */
 export type HeuristicName = keyof typeof HEURISTIC_ROUTERS;
+/** Every heuristic scheduler, in the order comparisons list them. */
 export const HEURISTIC_NAMES = Object.keys(HEURISTIC_ROUTERS) as [HeuristicName, ...HeuristicName[]];
