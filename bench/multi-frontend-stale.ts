@@ -18,11 +18,11 @@ import { useBackend } from '../src/agents/backend.js';
 import { compareHeuristics, comparePolicies, summarize, type PolicySummary } from '../src/evaluation/compare-policies.js';
 import { loadScenario } from '../src/scenario/load.js';
 import type { Figure } from './harness.js';
-import { actingAs, pm, publish, studyArgs, trainingFigures, trainingSection, trainSeeds } from './training-study.js';
+import { actingAs, flagValue, pm, publish, studyArgs, trainingFigures, trainingSection, trainSeeds } from './training-study.js';
 
 const argv = process.argv.slice(2);
 /** `--scenario FILE`: another scenario of front-ends on stale views (multi-frontend-stale-16.json); its report is named after it. */
-const SCENARIO = argv.includes('--scenario') ? argv[argv.indexOf('--scenario') + 1] : 'scenarios/multi-frontend-stale.json';
+const SCENARIO = flagValue(argv, '--scenario') ?? 'scenarios/multi-frontend-stale.json';
 const TRAINING_CAP_SECONDS = 600;
 /** The goal: p99 end-to-end latency at most this times the best heuristic's. */
 const P99_GOAL = 0.85;

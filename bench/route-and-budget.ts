@@ -46,8 +46,9 @@ const withRule = (s: Scenario): Scenario =>
 progress('training the scheduler and the replica agents together');
 const together = await trainAndEvaluate(SCENARIO, study, TRAINING_CAP_SECONDS);
 const { scenario } = together;
-// The replicas' fixed budget is each type's own chunk, the budget the scenario gives them.
-const replicaHeuristic = `fixed ${[...new Set(Object.values(scenario.cluster.replicaTypes).map((t) => (t.model === 'llm' && t.batching.kind === 'sarathi' ? t.batching.chunkSize : NaN)))].join('/')}`;
+// The replicas' heuristic keeps each type's own chunk, the budget the scenario gives it.
+const ownBudgets = new Set(Object.values(scenario.cluster.replicaTypes).flatMap((t) => (t.model === 'llm' && t.batching.kind === 'sarathi' ? [t.batching.chunkSize] : [])));
+const replicaHeuristic = `fixed ${[...ownBudgets].join('/')}`;
 progress(`training the scheduler alone, the replicas on their ${replicaHeuristic} budget`);
 const schedulerAlone = await trainAndEvaluateScenario(
   produce(scenario, (d) => {
@@ -76,13 +77,12 @@ await writeLearningCurves(CURVES, [
 
 const pooled = (label: string, runs: { trained: TrainedSeed[]; learned: SimulationReport[][] }): SloRow =>
   sloRow(`${label}, ${runs.trained.length} training seeds`, runs.learned.flat());
-const learnedRows = [
-  pooled('**together**: scheduler and replica agents learned', together),
-  pooled(`scheduler learned alone, replicas ${replicaHeuristic}`, schedulerAlone),
-  pooled(`replica agents learned alone, ${SCHEDULER_HEURISTIC} scheduler`, replicasAlone),
-];
+const schedulerAloneLabel = `scheduler learned alone, replicas ${replicaHeuristic}`;
+const replicasAloneLabel = `replica agents learned alone, ${SCHEDULER_HEURISTIC} scheduler`;
+const learnedRows = [pooled('**together**: scheduler and replica agents learned', together), pooled(schedulerAloneLabel, schedulerAlone), pooled(replicasAloneLabel, replicasAlone)];
 const [joint, schedOnly, replicasOnly] = learnedRows;
-const bestAlone = schedOnly.attainment.mean >= replicasOnly.attainment.mean ? schedOnly : replicasOnly;
+const schedulerBetterAlone = schedOnly.attainment.mean >= replicasOnly.attainment.mean;
+const bestAlone = schedulerBetterAlone ? schedOnly : replicasOnly;
 const ratioToPair = joint.attainment.mean / bestPair.attainment.mean;
 const ratioToAlone = joint.attainment.mean / bestAlone.attainment.mean;
 
@@ -99,7 +99,7 @@ const report = [
   ...learnedRows.map((r) => sloLine(r)),
   sloLine(bestPair, `${bestPair.policy} (best heuristic pair)`),
   '',
-  `Together against the best heuristic pair (${bestPair.policy}): SLO attainment ${pct(joint.attainment)} against ${pct(bestPair.attainment)} (${ratioToPair.toFixed(3)}x). Together against the better of the agents learning alone (${bestAlone.policy.replace(/, \d+ training seeds$/, '')}): ${ratioToAlone.toFixed(3)}x.`,
+  `Together against the best heuristic pair (${bestPair.policy}): SLO attainment ${pct(joint.attainment)} against ${pct(bestPair.attainment)} (${ratioToPair.toFixed(3)}x). Together against the better of the agents learning alone (${schedulerBetterAlone ? schedulerAloneLabel : replicasAloneLabel}): ${ratioToAlone.toFixed(3)}x.`,
   '',
   'SLO attainment of every heuristic pair (scheduler down, replica policy across):',
   '',

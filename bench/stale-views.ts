@@ -23,7 +23,7 @@ const HEURISTICS: HeuristicName[] = ['lor', 'jsq', 'p2c', 'sed', 'least-work', '
 /** multi-frontend-stale's goal: p99 at most this times the best heuristic's on the same views. */
 const P99_GOAL = 0.85;
 
-const { json, evalSeeds, progress } = studyArgs(process.argv.slice(2), { trainingSeeds: '', evalSeeds: 3 });
+const { json, evalSeeds, progress } = studyArgs(process.argv.slice(2), { evalSeeds: 3 });
 const base = loadScenario(SCENARIO);
 
 /** The scenario with every replica group `times` as large and each front-end's arrivals `times` as fast. */

@@ -72,13 +72,19 @@ export interface StudyArgs {
   progress: (line: string) => void;
 }
 
-export function studyArgs(argv: readonly string[], defaults: { trainingSeeds: string; evalSeeds: number }): StudyArgs {
+/** The value after `flag` on the command line, if the flag is there. */
+export function flagValue(argv: readonly string[], flag: string): string | undefined {
+  return argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined;
+}
+
+/** A study's command line; one that trains nothing gives no `trainingSeeds` default (and gets none). */
+export function studyArgs(argv: readonly string[], defaults: { trainingSeeds?: string; evalSeeds: number }): StudyArgs {
   const json = argv.includes('--json');
-  const argAfter = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  const trainingSeeds = flagValue(argv, '--train-seeds') ?? defaults.trainingSeeds;
   return {
     json,
-    trainingSeeds: (argAfter('--train-seeds') ?? defaults.trainingSeeds).split(',').map(Number),
-    evalSeeds: seedRange(1, Number(argAfter('--seeds') ?? defaults.evalSeeds)),
+    trainingSeeds: trainingSeeds === undefined ? [] : trainingSeeds.split(',').map(Number),
+    evalSeeds: seedRange(1, Number(flagValue(argv, '--seeds') ?? defaults.evalSeeds)),
     progress: (line) => {
       if (!json) process.stderr.write(`${line}\n`);
     },
