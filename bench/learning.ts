@@ -39,7 +39,7 @@ const EVAL_SEEDS = Array.from({ length: 200 }, (_, i) => LEARNING_BENCH_SEED_BAS
 const tasks: Record<string, Task> = {
   'cart-pole': {
     name: 'CartPole-v1',
-    env: { kind: 'cart-pole' },
+    env: { kind: 'world', world: { name: 'cart-pole' } },
     // CleanRL's ppo.py defaults for CartPole-v1: 500k steps from 4 envs x 128 steps, 4 minibatches, 4 epochs.
     setup: {
       networks: networksSchema.parse({ criticInput: 'local' }),
@@ -63,7 +63,7 @@ const tasks: Record<string, Task> = {
   },
   'simple-spread': {
     name: 'simple_spread (3 agents, 3 landmarks, 25 steps)',
-    env: { kind: 'simple-spread' },
+    env: { kind: 'world', world: { name: 'simple-spread' } },
     setup: {
       // Measured to reach the target (1 seed, 50 min on 2 cores): 6.4M steps; shorter runs
       // with smaller networks were still far below it (-18.7 after 480k steps, -11.5 after 1.6M).

@@ -7,7 +7,7 @@ import { useBackend } from '../src/agents/backend.js';
 import { learnedRows, seedRange, type LearnedPolicy } from '../src/evaluation/compare-policies.js';
 import type { SimulationReport } from '../src/env/metrics/report.js';
 import { ServingSimulation } from '../src/env/serving-simulation.js';
-import { loadScenario } from '../src/scenario/load.js';
+import { loadScenario, requireCluster } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/scenario-schema.js';
 import { writeFileAtomic } from '../src/storage/atomic-file.js';
 import { openTrainedRun } from '../src/training/load-run.js';
@@ -48,8 +48,8 @@ export async function trainSeeds(scenario: Scenario, seeds: readonly number[], c
       },
     });
     const seconds = elapsed();
-    const run = openTrainedRun(runDir);
-    trained.push({ seed, runDir, result, seconds, learned: { agents: run.scenario.agents, networks: run.networks, greedy: run.scenario.training.validation.greedy } });
+    const run = await openTrainedRun(runDir);
+    trained.push({ seed, runDir, result, seconds, learned: { agents: requireCluster(run.scenario, 'a training study').agents, networks: run.networks, greedy: run.scenario.training.validation.greedy } });
   }
   return trained;
 }

@@ -1,7 +1,8 @@
 /**
  * mappo-cluster as a library: what the `mappo` command line is built on.
  *
- * - Run a scenario: {@link loadScenario}, then {@link simulate} (heuristics),
+ * - Run a scenario: {@link loadScenario} (the cluster) or {@link loadAnyScenario}
+ *   (any world), then {@link simulate} (heuristics),
  *   {@link train} (MAPPO, writing a run directory), {@link evaluate} (a trained
  *   run) or {@link compare} (every heuristic and a trained policy, side by
  *   side). Each returns the document the command prints with `--json`
@@ -12,6 +13,11 @@
  *   of every world whose agents all act at every step; the LLM-serving
  *   cluster ({@link ClusterEnv}, {@link ServingSimulation}) and the built-in
  *   games implement it.
+ * - Worlds of your own: a scenario names its world (`"world": "cart-pole"`, or
+ *   `"world": { "module": "./my-world.js", "options": {...} }`); a world
+ *   module's default export is {@link defineWorld}`({ create })`, and
+ *   {@link registerWorld} names one from code. Training, checkpoints,
+ *   validation, recording, `eval` and `ablate` work on any world.
  * - Rollout files: {@link RolloutWriter}, {@link readRollout} and
  *   {@link RolloutStream} (msgpack; the format is in docs/cli.md).
  *
@@ -20,21 +26,25 @@
  */
 
 export { compare, type ComparisonOptions } from './api/compare.js';
-export { evaluate, type EvaluateOptions, type EvaluationResult } from './api/evaluate.js';
+export { evaluate, type ClusterEvaluationResult, type EvaluateOptions, type EvaluationResult, type WorldEvaluationResult } from './api/evaluate.js';
 export { simulate, type SimulateOptions } from './api/simulate.js';
 export { train, type TrainOptions } from './api/train.js';
 export type { TrainResult } from './training/training-run.js';
+export type { EpisodeOutcome } from './evaluation/run-episodes.js';
 export type { MetricsRecord } from './training/metrics-file.js';
 export type { Comparison, LearnedVsBest, PolicySummary } from './evaluation/compare-policies.js';
 export type { MeanCi } from './evaluation/confidence-interval.js';
 export type { BackendName } from './agents/backend.js';
 
-export { loadScenario } from './scenario/load.js';
+export { loadAnyScenario, loadScenario, requireCluster } from './scenario/load.js';
 export type { Scenario } from './scenario/scenario-schema.js';
+export { isWorldScenario, type AnyScenario, type WorldScenario } from './scenario/world-scenario-schema.js';
 export { applyOverrides, parseSet, type RunOverrides, type SetFlag } from './scenario/overrides.js';
 
 export type { AgentInfo, Decision, DecisionCredit, FinalOutcome, MultiAgentEnv, StepOutcome } from './env/multi-agent/contract.js';
 export { LockstepEnv } from './env/games/lockstep-env.js';
+export { defineWorld, type MetricDirection, type World } from './env/worlds/world.js';
+export { registerWorld, worldNames } from './env/worlds/world-registry.js';
 export { ClusterEnv } from './env/cluster-env.js';
 export { ServingSimulation } from './env/serving-simulation.js';
 export type { SimulationReport } from './env/metrics/report.js';

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { BackendName } from '../agents/backend.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { AnyScenario } from '../scenario/world-scenario-schema.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { formatAblationMarkdown, summarizeAblation, type AblationReport, type RunResult } from './ablation-report.js';
 import { writeLearningCurves } from './learning-curves.js';
@@ -13,7 +13,7 @@ import { runOnWorkers } from './worker-pool.js';
 
 export interface AblationOptions {
   /** The scenario the variants were made from (its name and seed). */
-  base: Scenario;
+  base: AnyScenario;
   variants: readonly Variant[];
   /** Seeds per variant: the base seed and the ones after it. */
   seeds: number;

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendName } from '../agents/backend.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { AnyScenario } from '../scenario/world-scenario-schema.js';
 import type { MetricsRecord } from '../training/metrics-file.js';
 import { SCENARIO_FILE } from '../training/run-layout.js';
 import { runTraining } from '../training/training-run.js';
@@ -12,7 +12,7 @@ export interface RunJob {
   variant: string;
   seed: number;
   runDir: string;
-  scenario: Scenario;
+  scenario: AnyScenario;
   scenarioHash: string;
   resume: boolean;
   backend: BackendName;
@@ -61,8 +61,9 @@ export async function runJob(job: RunJob, shouldStop: () => boolean): Promise<Jo
       updates: result.updates,
       stoppedEarly: result.stoppedEarly,
       finalReward: result.final.meanReward,
-      e2eP99: result.final.e2eP99,
-      throughputRps: result.final.throughputRps,
+      // Another world has no serving figures: NaN, shown as '-' in the report.
+      e2eP99: result.final.e2eP99 ?? NaN,
+      throughputRps: result.final.throughputRps ?? NaN,
       wallSeconds: result.wallSeconds,
     };
   } catch (e) {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { produce } from 'immer';
 import { InputError } from '../errors.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { AnyScenario } from '../scenario/world-scenario-schema.js';
 import { CheckpointStore } from '../training/checkpoint-store.js';
 import { SCENARIO_FILE } from '../training/run-layout.js';
 import { readRunRecord, scenarioHash, type RunRecord } from './run-record.js';
@@ -14,7 +14,7 @@ export interface PlannedRun {
   seed: number;
   runDir: string;
   /** The variant with this run's seed. */
-  scenario: Scenario;
+  scenario: AnyScenario;
   scenarioHash: string;
   /**
    * `done`: an earlier invocation finished it (see `record`); `resume`: it was

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { produce } from 'immer';
 import { InputError } from '../errors.js';
 import { revalidate } from '../scenario/load.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { AnyScenario } from '../scenario/world-scenario-schema.js';
 import { overlappingPaths, pathText, resolvePath, setAt, type PathStep } from '../scenario/scenario-paths.js';
 import type { VaryAxis, VaryValue } from './vary.js';
 
@@ -15,7 +15,7 @@ export interface Variant {
   /** Scenario path → value, for every varied path. */
   overrides: Record<string, unknown>;
   /** Validated and frozen; equal to the base except at the varied paths. */
-  scenario: Scenario;
+  scenario: AnyScenario;
 }
 
 /**
@@ -25,7 +25,7 @@ export interface Variant {
  * a path the schema does not know, or a value it rejects, is an InputError
  * naming the variant and the field.
  */
-export function buildVariants(base: Scenario, axes: readonly VaryAxis[]): Variant[] {
+export function buildVariants(base: AnyScenario, axes: readonly VaryAxis[]): Variant[] {
   if (axes.length === 0) throw new InputError('ablate needs at least one --vary PATH=V1,V2');
   const paths = axes.map((a) => resolvePath(base, a.path, `--vary ${a.label}`));
   checkIndependent(axes, paths);

@@ -1,5 +1,6 @@
 import { useBackend, type BackendName } from '../agents/backend.js';
 import { comparePolicies, seedRange, type Comparison, type LearnedPolicy } from '../evaluation/compare-policies.js';
+import { requireCluster } from '../scenario/load.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { openTrainedRun } from '../training/load-run.js';
 
@@ -28,8 +29,9 @@ export async function compare(scenario: Scenario, options: ComparisonOptions = {
   let learned: LearnedPolicy | null = null;
   if (options.checkpoint !== undefined) {
     await useBackend(options.backend ?? 'wasm');
-    const run = openTrainedRun(options.checkpoint);
-    learned = { agents: run.scenario.agents, networks: run.networks, greedy: options.greedy ?? run.scenario.training.validation.greedy };
+    const run = await openTrainedRun(options.checkpoint);
+    const trained = requireCluster(run.scenario, 'mappo compare --checkpoint');
+    learned = { agents: trained.agents, networks: run.networks, greedy: options.greedy ?? run.scenario.training.validation.greedy };
   }
   try {
     return comparePolicies(scenario, seedRange(scenario.seed, options.seeds ?? 5), learned, { references: options.references, onRun: options.onRun });

@@ -1,5 +1,5 @@
 import { useBackend, type BackendName } from '../agents/backend.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { AnyScenario } from '../scenario/world-scenario-schema.js';
 import { defaultRunDir } from '../training/run-directory.js';
 import { runTraining, type TrainResult, type TrainRunOptions } from '../training/training-run.js';
 
@@ -18,7 +18,7 @@ export interface TrainOptions extends Omit<TrainRunOptions, 'scenario' | 'runDir
  * (scenario.json, run.json, metrics, TensorBoard scalars, plots, checkpoints):
  * what `mappo train` does; the result is what `mappo train --json` prints.
  */
-export async function train(scenario: Scenario, options: TrainOptions = {}): Promise<TrainResult> {
+export async function train(scenario: AnyScenario, options: TrainOptions = {}): Promise<TrainResult> {
   const backend = options.backend ?? 'wasm';
   await useBackend(backend);
   return runTraining({ ...options, scenario, runDir: options.runDir ?? defaultRunDir(scenario.name), resume: options.resume ?? false, backend });

@@ -1,32 +1,36 @@
 import type { Scenario } from '../scenario/scenario-schema.js';
+import { isWorldScenario, type AnyScenario } from '../scenario/world-scenario-schema.js';
 import { ClusterEnv } from './cluster-env.js';
-import { CartPole } from './games/cart-pole.js';
-import { ContextualBandit } from './games/contextual-bandit.js';
-import { CoordinationGame } from './games/coordination-game.js';
-import { SimpleSpread } from './games/simple-spread.js';
 import type { MultiAgentEnv } from './multi-agent/contract.js';
+import { createWorld, loadWorld, worldOf, type WorldSource } from './worlds/world-registry.js';
 
-/** A serializable description of an environment, so worker threads can build their own copies. */
-export type EnvSpec =
-  | { kind: 'cluster'; scenario: Scenario }
-  | { kind: 'coordination-game'; agents: number; actions: number; steps: number }
-  | { kind: 'contextual-bandit'; contexts: number; steps: number }
-  /** Gymnasium's CartPole-v1; truncated after `maxSteps` (default 500). */
-  | { kind: 'cart-pole'; maxSteps?: number }
-  /** PettingZoo's MPE simple_spread_v3; defaults 3 agents, as many landmarks, 25 cycles, local ratio 0.5. */
-  | { kind: 'simple-spread'; agents?: number; landmarks?: number; maxCycles?: number; localRatio?: number };
+/**
+ * A serializable description of an environment, so worker threads (and a
+ * rollout file's header) can build their own copies: the LLM-serving cluster
+ * of a scenario, or a world by name or module with its options
+ * (see worlds/world.ts).
+ */
+export type EnvSpec = { kind: 'cluster'; scenario: Scenario } | { kind: 'world'; world: WorldSource; options?: unknown };
 
+/** Makes the spec buildable in this thread: imports a world module it names (once per thread). */
+export async function loadEnv(spec: EnvSpec): Promise<void> {
+  if (spec.kind === 'world') await loadWorld(spec.world);
+}
+
+/** A fresh environment as the spec describes it (a world module must have been loaded with loadEnv). */
 export function makeEnv(spec: EnvSpec): MultiAgentEnv {
-  switch (spec.kind) {
-    case 'cluster':
-      return new ClusterEnv(spec.scenario);
-    case 'coordination-game':
-      return new CoordinationGame(spec.agents, spec.actions, spec.steps);
-    case 'contextual-bandit':
-      return new ContextualBandit(spec.contexts, spec.steps);
-    case 'cart-pole':
-      return new CartPole(spec.maxSteps);
-    case 'simple-spread':
-      return new SimpleSpread(spec.agents, spec.landmarks, spec.maxCycles, spec.localRatio);
-  }
+  if (spec.kind === 'cluster') return new ClusterEnv(spec.scenario);
+  return createWorld(worldOf(spec.world), spec.options, worldLabel(spec.world));
+}
+
+/** How messages name a world: its name, or its module's path. */
+export function worldLabel(source: WorldSource): string {
+  return 'name' in source ? `world "${source.name}"` : `world module ${source.module}`;
+}
+
+/** The environment a scenario runs: its cluster, or the world it names. */
+export function envSpecOf(scenario: AnyScenario): EnvSpec {
+  if (!isWorldScenario(scenario)) return { kind: 'cluster', scenario };
+  const w = scenario.world;
+  return { kind: 'world', world: 'module' in w ? { module: w.module } : { name: w.name }, options: w.options };
 }

@@ -3,8 +3,9 @@ import type { SimulationReport } from '../env/metrics/report.js';
 import { HEURISTIC_NAMES, type HeuristicName } from '../env/routing/registry.js';
 import { ServingSimulation } from '../env/serving-simulation.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
+import type { AnyScenario } from '../scenario/world-scenario-schema.js';
 import { LEARNED_POLICY, type NetworkMap } from '../agents/network-map.js';
-import { ClusterEnv } from '../env/cluster-env.js';
+import { envSpecOf, makeEnv } from '../env/env-spec.js';
 import { InputError } from '../errors.js';
 import { meanCi, type MeanCi } from './confidence-interval.js';
 import { evaluateLearned } from './evaluate-learned.js';
@@ -104,8 +105,8 @@ export function learnedRows(scenario: Scenario, learned: LearnedPolicy, seeds: r
 }
 
 /** Refuses, in one sentence, a scenario whose learned agents are not the very agents, observations and actions the networks were trained on. */
-export function requireSameAgents(scenario: Scenario, networks: NetworkMap): void {
-  const agents = new ClusterEnv(scenario).agents;
+export function requireSameAgents(scenario: AnyScenario, networks: NetworkMap): void {
+  const agents = makeEnv(envSpecOf(scenario)).agents;
   const expected = networks.agents;
   const same = agents.length === expected.length && agents.every((a, i) => a.id === expected[i].id && a.obsSize === expected[i].obsSize && a.actionCount === expected[i].actionCount);
   if (!same) {

@@ -1,6 +1,6 @@
 import type { BackendName } from '../agents/backend.js';
 import { NetworkMap, type NamedWeights } from '../agents/network-map.js';
-import { makeEnv, type EnvSpec } from '../env/env-spec.js';
+import { loadEnv, makeEnv, type EnvSpec } from '../env/env-spec.js';
 import { RunStreams } from '../env/seeds.js';
 import { ParallelCollector } from '../rollout/parallel-collector.js';
 import type { CollectorSnapshot } from '../rollout/snapshot-replay.js';
@@ -40,6 +40,7 @@ export class Trainer {
 
   static async start(setup: TrainingSetup): Promise<Trainer> {
     const streams = new RunStreams(setup.seed);
+    await loadEnv(setup.env);
     const probe = makeEnv(setup.env);
     const networks = new NetworkMap(probe.agents, probe.stateSize, setup.networks, streams.networks());
     if (setup.warmStart) networks.importActors(setup.warmStart);

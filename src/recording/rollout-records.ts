@@ -105,6 +105,7 @@ export function recordProblem(r: unknown, header: RolloutHeader | null): string 
     if (!rec.agents.every(agentShapeOk)) return 'a header whose agents are not {id, role, obsSize, actionCount}';
     const env = rec.env;
     if (typeof env.kind !== 'string' || (env.kind === 'cluster' && !(isObject(env.scenario) && typeof env.scenario.name === 'string'))) return 'a header whose env names no environment';
+    if (env.kind === 'world' && !(isObject(env.world) && (typeof env.world.name === 'string' || typeof env.world.module === 'string'))) return 'a header whose env names no world';
     return null;
   }
   if (header === null) return 'a record before any header';

@@ -123,7 +123,7 @@ export class RolloutSummarizer {
     return {
       file: path,
       formatVersion: first.formatVersion,
-      scenario: first.env.kind === 'cluster' ? first.env.scenario.name : first.env.kind,
+      scenario: first.env.kind === 'cluster' ? first.env.scenario.name : 'name' in first.env.world ? first.env.world.name : first.env.world.module,
       seed: first.seed,
       agents: [...this.agentIds],
       runs: this.runs.map((r) => ({ ...r })),

@@ -1,4 +1,4 @@
-import { makeEnv } from '../env/env-spec.js';
+import { loadEnv, makeEnv } from '../env/env-spec.js';
 import type { Decision, MultiAgentEnv, StepOutcome } from '../env/multi-agent/contract.js';
 import { InputError } from '../errors.js';
 import { recordsOf, type RolloutInput } from './rollout-reader.js';
@@ -78,6 +78,20 @@ export class RolloutVerifier {
     } catch (e) {
       if (!(e instanceof Divergence)) throw e;
       this.divergence = e.message;
+    }
+  }
+
+  /**
+   * Loads the world module a run header names (every module a file's runs
+   * need must be loaded before their records are added): a module the file
+   * names is imported like a scenario's, so verify only files you trust.
+   */
+  async prepare({ record, number }: StreamedRecord): Promise<void> {
+    if (record.type !== 'header' || record.env.kind !== 'world' || !('module' in record.env.world)) return;
+    try {
+      await loadEnv(record.env);
+    } catch (e) {
+      throw new InputError(`${this.path} record ${number} starts a run whose environment cannot be rebuilt: ${(e as Error).message.split('\n')[0]}`);
     }
   }
 

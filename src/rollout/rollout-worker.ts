@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { useBackend } from '../agents/backend.js';
 import { NetworkMap } from '../agents/network-map.js';
-import { makeEnv } from '../env/env-spec.js';
+import { loadEnv, makeEnv } from '../env/env-spec.js';
 import { Rng } from '../env/rng.js';
 import { RolloutCollector } from './rollout-collector.js';
 import type { ReplyOf, ReplyTo, RequestOf, WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -19,6 +19,8 @@ const post = (reply: WorkerReply): void => port.postMessage(reply);
 const init = workerData as WorkerInit;
 try {
   await useBackend(init.backend);
+  // A world module is imported by every thread that builds the world.
+  await loadEnv(init.envSpec);
   const envs = init.envIds.map(() => makeEnv(init.envSpec));
   // The initial weights do not matter: the first request overwrites them.
   const networks = new NetworkMap(envs[0].agents, envs[0].stateSize, init.networks, Rng.fromSeed(0));

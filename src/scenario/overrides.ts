@@ -6,6 +6,7 @@ import { checkJsonShape } from './json-shape.js';
 import { revalidate } from './load.js';
 import { overlappingPaths, parseJsonValue, parsePath, pathText, resolvePath, setAt, type PathStep } from './scenario-paths.js';
 import type { Scenario } from './scenario-schema.js';
+import { isWorldScenario, type AnyScenario, type WorldScenario } from './world-scenario-schema.js';
 
 /** One `--set PATH=VALUE` flag: a scenario path and the value written there. */
 export interface SetFlag {
@@ -45,21 +46,25 @@ export interface RunOverrides {
   replicas?: 'fixed' | 'tbt-target';
 }
 
-/** A copy of `scenario` with the overrides applied (structural sharing; the original stays frozen). */
-export function applyOverrides(scenario: Scenario, o: RunOverrides): Scenario {
+/**
+ * A copy of `scenario` with the overrides applied (structural sharing; the
+ * original stays frozen). A world other than the cluster takes `set` and
+ * `seed` only: the other flags change the cluster's workload and policies.
+ */
+export function applyOverrides<S extends AnyScenario>(scenario: S, o: RunOverrides): S {
+  if (isWorldScenario(scenario)) return applyToWorld(scenario, o) as S;
+  return applyToCluster(scenario as Scenario, o) as S;
+}
+
+function applyToCluster(scenario: Scenario, o: RunOverrides): Scenario {
   if (o.timeScale !== undefined && o.trace === undefined && scenario.workload.arrivals.kind !== 'trace') {
     throw new InputError(`--time-scale applies to trace workloads only; scenario "${scenario.name}" has ${scenario.workload.arrivals.kind} arrivals (add --trace FILE)`);
   }
   // The user's own choice of file, so it may lie anywhere; it must still be a file (a scenario's traces must also stay in its project).
   if (o.trace !== undefined) checkTraceFlag(o.trace);
-  const sets = o.set ?? [];
-  const paths = sets.map((f) => resolvePath(scenario, f.path, `--set ${JSON.stringify(f.flag)}`));
-  const overlap = overlappingPaths(paths);
-  if (overlap !== null) {
-    throw new InputError(`--set ${JSON.stringify(sets[overlap.earlier].flag)} and --set ${JSON.stringify(sets[overlap.later].flag)} both change ${pathText(overlap.path)}; set it once`);
-  }
+  const sets = setPaths(scenario, o.set ?? []);
   const changed = produce(scenario, (s) => {
-    paths.forEach((path, i) => setAt(s as unknown as Record<string, unknown>, path, structuredClone(sets[i].value)));
+    sets.forEach(([path, value]) => setAt(s as unknown as Record<string, unknown>, path, structuredClone(value)));
     if (o.seed !== undefined) s.seed = o.seed;
     if (o.requests !== undefined) s.maxRequests = o.requests;
     if (o.scheduler !== undefined) s.agents.scheduler.policy = o.scheduler;
@@ -74,6 +79,30 @@ export function applyOverrides(scenario: Scenario, o: RunOverrides): Scenario {
     if (o.timeScale !== undefined && s.workload.arrivals.kind === 'trace') s.workload.arrivals.timeScale = o.timeScale;
   });
   return changed === scenario ? scenario : revalidate(changed, 'command-line options');
+}
+
+function applyToWorld(scenario: WorldScenario, o: RunOverrides): WorldScenario {
+  const clusterOnly = (['requests', 'trace', 'timeScale', 'scheduler', 'autoscaler', 'replicas'] as const).filter((k) => o[k] !== undefined);
+  if (clusterOnly.length > 0) {
+    const flag = `--${clusterOnly[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new InputError(`${flag} changes the LLM-serving cluster, and scenario "${scenario.name}" runs another world; change its options with --set world.options.NAME=VALUE`);
+  }
+  const sets = setPaths(scenario, o.set ?? []);
+  const changed = produce(scenario, (s) => {
+    sets.forEach(([path, value]) => setAt(s as unknown as Record<string, unknown>, path, structuredClone(value)));
+    if (o.seed !== undefined) s.seed = o.seed;
+  });
+  return changed === scenario ? scenario : revalidate(changed, 'command-line options');
+}
+
+/** The `--set` flags' paths, each checked against the scenario, with their values; two flags on one path are refused. */
+function setPaths(scenario: AnyScenario, sets: readonly SetFlag[]): [PathStep[], unknown][] {
+  const paths = sets.map((f) => resolvePath(scenario, f.path, `--set ${JSON.stringify(f.flag)}`));
+  const overlap = overlappingPaths(paths);
+  if (overlap !== null) {
+    throw new InputError(`--set ${JSON.stringify(sets[overlap.earlier].flag)} and --set ${JSON.stringify(sets[overlap.later].flag)} both change ${pathText(overlap.path)}; set it once`);
+  }
+  return paths.map((p, i) => [p, sets[i].value]);
 }
 
 function checkTraceFlag(file: string): void {

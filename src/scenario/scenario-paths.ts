@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { RESERVED_LIST, RESERVED_NAMES } from './reserved-names.js';
-import type { Scenario } from './scenario-schema.js';
+import type { AnyScenario } from './world-scenario-schema.js';
 
 // Paths into a scenario's JSON as the command line writes them (`ablate --vary`, `--set`): parsed, resolved against a scenario, written.
 
@@ -53,7 +53,7 @@ export function parseJsonValue(text: string): unknown {
  * stepping into a number or text, or past a list's end, cannot mean anything;
  * `where` starts the message saying so.
  */
-export function resolvePath(base: Scenario, path: readonly PathStep[], where: string): PathStep[] {
+export function resolvePath(base: AnyScenario, path: readonly PathStep[], where: string): PathStep[] {
   const out: PathStep[] = [];
   let at: unknown = base;
   for (const step of path) {

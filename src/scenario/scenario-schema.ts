@@ -10,14 +10,22 @@ import { workloadSchema, type WorkloadSpec } from './workload-schema.js';
 
 const NAME_PHRASE = `letters, digits, "-", "_" and "." only, not starting with "." and at most ${MAX_NAME_LENGTH} characters, since it names the run folder runs/<name>`;
 
-/** A scenario: the unit a researcher writes. Unknown fields are errors, so typos do not pass silently. */
+/** A scenario's name. It becomes a path component (runs/<name>), so it may not hold separators or climb with "..". */
+export const scenarioName = z
+  .string({ error: 'a name' })
+  .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, { error: NAME_PHRASE })
+  .max(MAX_NAME_LENGTH, { error: NAME_PHRASE });
+
+/**
+ * A scenario of the LLM-serving cluster: the unit a researcher writes. Unknown
+ * fields are errors, so typos do not pass silently. The cluster is the default
+ * world: a scenario without `world` (or with `"world": "cluster"`) is one of
+ * these; any other world's scenario is a WorldScenario.
+ */
 export const scenarioSchema = z
   .strictObject({
-  /** Becomes a path component (runs/<name>), so it may not hold separators or climb with "..". */
-  name: z
-    .string({ error: 'a name' })
-    .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, { error: NAME_PHRASE })
-    .max(MAX_NAME_LENGTH, { error: NAME_PHRASE }),
+  name: scenarioName,
+  world: z.literal('cluster', { error: '"cluster" here (another world\'s scenario has no cluster, workload or agents.scheduler)' }).optional(),
   description: z.string({ error: 'a text' }).optional(),
   seed: seedInt.default(1),
   /** Simulated seconds during which requests arrive. */

@@ -20,16 +20,17 @@ export function scenarioRoot(scenarioDir: string): string {
 }
 
 /**
- * A trace path from a scenario, resolved against the scenario's folder
+ * A trace path (or a world module's) from a scenario, resolved against the scenario's folder
  * (`baseDir`) and checked: a regular file that exists and, when `root` is
  * given, lies inside it, symbolic links followed. `root` is null for paths
  * the user gave on the command line or that an earlier load already checked.
  */
-export function resolveTracePath(file: string, baseDir: string, root: string | null, field: string, source: string): string {
+export function resolveTracePath(file: string, baseDir: string, root: string | null, field: string, source: string, what: 'trace file' | 'world module' = 'trace file'): string {
   const path = resolve(baseDir, file);
+  const remedy = what === 'trace file' ? 'move the trace there or pass it with --trace FILE' : 'move the module there';
   const outside = (): InputError =>
     new InputError(
-      `${source}: ${field} names trace file ${file}, which lies outside ${root}; a scenario may read files only within its project folder (the nearest folder above it holding package.json or .git, else its own folder), so move the trace there or pass it with --trace FILE`,
+      `${source}: ${field} names ${what} ${file}, which lies outside ${root}; a scenario may read files only within its project folder (the nearest folder above it holding package.json or .git, else its own folder), so ${remedy}`,
     );
   // Refused before looking at the file, so a scenario cannot probe what exists elsewhere.
   if (root !== null && !isInside(root, path)) throw outside();
@@ -37,9 +38,9 @@ export function resolveTracePath(file: string, baseDir: string, root: string | n
   try {
     isFile = statSync(path).isFile();
   } catch {
-    throw new InputError(`${source}: ${field} names trace file ${file}, which does not exist`);
+    throw new InputError(`${source}: ${field} names ${what} ${file}, which does not exist`);
   }
-  if (!isFile) throw new InputError(`${source}: ${field} names trace file ${file}, which is a folder, device or pipe, not a regular file`);
+  if (!isFile) throw new InputError(`${source}: ${field} names ${what} ${file}, which is a folder, device or pipe, not a regular file`);
   if (root !== null && !isInside(realpathSync(root), realpathSync(path))) throw outside();
   return path;
 }

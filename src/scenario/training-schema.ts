@@ -7,17 +7,18 @@ import { MAX_LIST_ENTRIES } from './limits.js';
 export const VALIDATION_METRICS = ['reward', 'e2eP99', 'e2eMean', 'ttftP99'] as const;
 export type ValidationMetric = (typeof VALIDATION_METRICS)[number];
 
+/** Every `every` updates (and at the end), play `episodes` held-out episodes and keep the best checkpoint by `metric`. */
+const validationFields = {
+  every: positiveInt.default(10),
+  episodes: positiveInt.default(3),
+  /** Judge the policy acting on its most probable action instead of sampling. */
+  greedy: z.boolean({ error: 'true or false' }).default(false),
+};
+
 /** How a training run is run: validation, early stopping, a load curriculum, checkpoints. */
 export const trainingSchema = z.strictObject({
-  /** Every `every` updates (and at the end), play `episodes` held-out episodes and keep the best checkpoint by `metric`. */
   validation: z
-    .strictObject({
-      every: positiveInt.default(10),
-      episodes: positiveInt.default(3),
-      metric: z.enum(VALIDATION_METRICS, { error: VALIDATION_METRICS.join(', ') }).default('reward'),
-      /** Judge the policy acting on its most probable action instead of sampling. */
-      greedy: z.boolean({ error: 'true or false' }).default(false),
-    })
+    .strictObject({ ...validationFields, metric: z.enum(VALIDATION_METRICS, { error: VALIDATION_METRICS.join(', ') }).default('reward') })
     .prefault({}),
   /** Stop when `patience` validations in a row improve the best by less than `threshold` (relative). */
   earlyStopping: z.strictObject({ patience: positiveInt, threshold: nonNegativeNumber.default(0.01) }).optional(),
@@ -48,6 +49,19 @@ export const trainingSchema = z.strictObject({
 });
 
 export type TrainingSpec = z.infer<typeof trainingSchema>;
+
+/**
+ * Training in a world other than the cluster: validated on the episode reward
+ * or any figure the world reports (checked against the world when the run
+ * starts), and no heuristic to warm-start from.
+ */
+export const worldTrainingSchema = trainingSchema.omit({ warmStart: true }).extend({
+  validation: z
+    .strictObject({ ...validationFields, metric: z.string({ error: "'reward' or a figure the world reports" }).min(1, { error: "'reward' or a figure the world reports" }).default('reward') })
+    .prefault({}),
+});
+
+export type WorldTrainingSpec = z.infer<typeof worldTrainingSchema>;
 
 /** Whether a larger value of the metric is better. */
 export function higherIsBetter(metric: ValidationMetric): boolean {

@@ -1,11 +1,13 @@
 import { hostname } from 'node:os';
 import type { BackendName } from '../agents/backend.js';
-import type { ClusterEnv } from '../env/cluster-env.js';
-import type { EnvSpec } from '../env/env-spec.js';
+import { envSpecOf, type EnvSpec } from '../env/env-spec.js';
+import type { MultiAgentEnv } from '../env/multi-agent/contract.js';
+import type { MetricDirection } from '../env/worlds/world.js';
+import { worldOf } from '../env/worlds/world-registry.js';
 import { Trainer } from '../learners/trainer.js';
 import type { UpdateMetrics } from '../learners/ppo-learner.js';
 import type { RolloutWriter } from '../recording/rollout-writer.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { AnyScenario } from '../scenario/world-scenario-schema.js';
 import { TensorBoardWriter } from '../telemetry/tensorboard-writer.js';
 import type { RunProgress } from './checkpoint-contents.js';
 import type { CheckpointLink } from './checkpoint-store.js';
@@ -15,7 +17,7 @@ import { summaryLine, type RunLog } from './run-log.js';
 import { openRecording, recordingAt } from './run-recording.js';
 import type { StartingActors } from './starting-actors.js';
 import { writeTrainingPlots } from './training-plots.js';
-import { isImprovement, validate, type ValidationResult } from './validation.js';
+import { isImprovement, validate, validationDirection, type ValidationResult } from './validation.js';
 
 /** How a session trains, beyond what its run directory says. */
 export interface SessionOptions {
@@ -32,8 +34,8 @@ export interface SessionOptions {
 /** Where a session begins: a run directory held by this process, at its start or at a checkpoint. */
 export interface SessionStart {
   directory: RunDirectory;
-  /** The scenario's environment (its agents; the header of a recording). */
-  env: ClusterEnv;
+  /** The scenario's environment (its agents; the header of a recording), its world module loaded. */
+  env: MultiAgentEnv;
   resumeFrom: ResumePoint | null;
   startingActors: StartingActors | null;
 }
@@ -64,13 +66,15 @@ export interface SessionOutcome {
  * stopped and resumed ends where an uninterrupted one ends, bit for bit.
  */
 export class Experiment {
-  private readonly scenario: Scenario;
+  private readonly scenario: AnyScenario;
   private readonly total: number;
   private readonly progress: RunProgress;
   private readonly history: MetricsRecord[];
   private lastValidation: ValidationResult | null = null;
   private stoppedEarly = false;
   private readonly board: TensorBoardWriter;
+  /** The figures a world other than the cluster declares (charted beside the reward). */
+  private readonly worldFigures: string[];
 
   private constructor(
     private readonly directory: RunDirectory,
@@ -79,12 +83,15 @@ export class Experiment {
     private readonly recorder: RolloutWriter | null,
     private readonly log: RunLog,
     private readonly options: SessionOptions,
+    /** Which way the validation metric improves. */
+    private readonly direction: MetricDirection,
     resumed: Resumed | null,
   ) {
     this.scenario = directory.scenario;
     this.total = directory.scenario.learner.updates;
     this.progress = resumed?.progress ?? { update: 0, envSteps: 0, wallSeconds: 0, best: null, stale: 0, loadScale: 1 };
     this.history = resumed?.history ?? [];
+    this.worldFigures = envSpec.kind === 'world' ? Object.keys(worldOf(envSpec.world).metrics ?? {}) : [];
     // One event file per session: a resumed run adds a file, named for its first update.
     this.board = new TensorBoardWriter(directory.path, { hostname: `${hostname()}.${process.pid}.u${this.progress.update + 1}` });
   }
@@ -92,7 +99,8 @@ export class Experiment {
   /** The trainer started (and restored, on resume), the recording opened: ready for the session's first update. */
   static async start(start: SessionStart, o: SessionOptions, log: RunLog): Promise<Experiment> {
     const scenario = start.directory.scenario;
-    const envSpec: EnvSpec = { kind: 'cluster', scenario };
+    const envSpec = envSpecOf(scenario);
+    const direction = validationDirection(scenario, envSpec);
     let recorder: RolloutWriter | null = null;
     const trainer = await Trainer.start({
       env: envSpec,
@@ -108,7 +116,7 @@ export class Experiment {
       if (o.record !== undefined) recorder = openRecording(o.record, start.resumeFrom?.progress ?? null, envSpec, start.env, scenario.seed);
       const resumed = start.resumeFrom === null ? null : await restore(trainer, start.directory, start.resumeFrom, log);
       if (recorder !== null) log.line(`recording every decision to ${recorder.path}`);
-      return new Experiment(start.directory, envSpec, trainer, recorder, log, o, resumed);
+      return new Experiment(start.directory, envSpec, trainer, recorder, log, o, direction, resumed);
     } catch (e) {
       (recorder as RolloutWriter | null)?.close();
       await trainer.close();
@@ -179,7 +187,7 @@ export class Experiment {
     this.lastValidation = v;
     metrics['validation/reward'] = v.meanReward;
     for (const [k, value] of Object.entries(v.summary)) metrics[`validation/${k}`] = value;
-    const improved = isImprovement(this.progress.best?.value ?? null, v.value, t.validation.metric, t.earlyStopping?.threshold ?? 0);
+    const improved = isImprovement(this.progress.best?.value ?? null, v.value, this.direction, t.earlyStopping?.threshold ?? 0);
     if (improved) {
       this.progress.best = { update: u, metric: t.validation.metric, value: v.value };
       this.progress.stale = 0;
@@ -210,7 +218,7 @@ export class Experiment {
     if (this.recorder !== null) this.progress.recording = recordingAt(this.recorder);
     const v = this.lastValidation;
     await this.directory.saveCheckpoint({ update: u, metric: v ? { name: v.metric, value: v.value } : undefined }, links, this.trainer.networks, await this.trainer.captureState(), this.progress);
-    await writeTrainingPlots(this.directory.path, this.history);
+    await writeTrainingPlots(this.directory.path, this.history, this.worldFigures);
   }
 
   /** A session that ends at the total always leaves `latest` there, even one that had no update left to train. */

@@ -47,7 +47,7 @@ export async function cloneHeuristic(scenario: Scenario, report: { log: (line: s
     log(
       `warm start: cloned ${recipe.heuristic} in ${cloned.epochs} epochs (label smoothing ${recipe.labelSmoothing}), agreement ${(cloned.final.validationAccuracy * 100).toFixed(1)}% on held-out episodes`,
     );
-    const run = openTrainedRun(cloneDir);
+    const run = await openTrainedRun(cloneDir);
     try {
       return run.networks.exportActors();
     } finally {

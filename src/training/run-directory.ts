@@ -5,7 +5,7 @@ import type { NetworkMap } from '../agents/network-map.js';
 import { InputError } from '../errors.js';
 import type { TrainerState } from '../learners/trainer.js';
 import { revalidate } from '../scenario/load.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { AnyScenario } from '../scenario/world-scenario-schema.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { isTrainerState, readCheckpoint, writeCheckpoint, type PolicyState, type RunProgress } from './checkpoint-contents.js';
 import type { CheckpointManifest } from './checkpoint-manifest.js';
@@ -68,7 +68,7 @@ export class RunDirectory {
 
   private constructor(
     readonly path: string,
-    private current: Scenario,
+    private current: AnyScenario,
     /** Writable (it knows the run's id) while this process holds the run; read-only when opened to read. */
     readonly checkpoints: CheckpointStore,
     private lock: RunLock | null,
@@ -77,7 +77,7 @@ export class RunDirectory {
   }
 
   /** The run's scenario, exactly as in its scenario.json. */
-  get scenario(): Scenario {
+  get scenario(): AnyScenario {
     return this.current;
   }
 
@@ -114,7 +114,7 @@ export class RunDirectory {
    * (another process may have started one meanwhile), an attempt started over
    * if `startsOver` (saying so), given its id, and its scenario.json written.
    */
-  static create(path: string, scenario: Scenario, o: { startsOver: boolean; notice?: (line: string) => void }): RunDirectory {
+  static create(path: string, scenario: AnyScenario, o: { startsOver: boolean; notice?: (line: string) => void }): RunDirectory {
     const notice = o.notice ?? (() => {});
     mkdirSync(path, { recursive: true });
     const lock = RunLock.acquire(path, notice);
@@ -177,7 +177,7 @@ export class RunDirectory {
   }
 
   /** Rewrites scenario.json (a new run's, or a resumed run given a new total: it always says what the run does). */
-  changeScenario(scenario: Scenario): void {
+  changeScenario(scenario: AnyScenario): void {
     this.requireLock('changeScenario');
     writeFileAtomic(join(this.path, SCENARIO_FILE), `${JSON.stringify(scenario, null, 2)}\n`);
     this.current = scenario;
@@ -228,7 +228,7 @@ function requireScenarioFile(runDir: string, refusal: string, advice: string): v
 }
 
 /** The run's scenario.json, validated as any scenario is. */
-function readScenario(runDir: string, refusal: string): Scenario {
+function readScenario(runDir: string, refusal: string): AnyScenario {
   const path = join(runDir, SCENARIO_FILE);
   requireScenarioFile(runDir, refusal, '');
   let json: unknown;
@@ -237,7 +237,7 @@ function readScenario(runDir: string, refusal: string): Scenario {
   } catch {
     throw new InputError(`${refusal}${path} is not valid JSON`);
   }
-  return revalidate(json as Scenario, path);
+  return revalidate(json as AnyScenario, path);
 }
 
 /** Gives a run directory its id (a new run, or one from before ids being resumed); returns it. */

@@ -1,7 +1,7 @@
 import { produce } from 'immer';
 import { InputError } from '../errors.js';
 import type { LearnerSpec } from '../scenario/learner-schema.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import type { AnyScenario } from '../scenario/world-scenario-schema.js';
 
 /**
  * The schedules whose value at an update depends on the run's total
@@ -26,7 +26,7 @@ export function schedulesOnTotal(learner: LearnerSpec): string[] {
  * N (more or fewer updates, never fewer than already done), and scenario.json
  * is rewritten to say so.
  */
-export function withTotalUpdates(scenario: Scenario, updates: number | undefined, done: number, runDir: string): Scenario {
+export function withTotalUpdates<S extends AnyScenario>(scenario: S, updates: number | undefined, done: number, runDir: string): S {
   const total = scenario.learner.updates;
   if (updates === undefined || updates === total) return scenario;
   if (updates < done) throw new InputError(`--updates ${updates}: ${runDir} has already done ${done} updates; give at least ${done}`);

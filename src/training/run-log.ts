@@ -39,5 +39,7 @@ export class RunLog {
 /** One readable line per update for train.log. */
 export function summaryLine(m: MetricsRecord, total: number): string {
   const f = (key: string, digits: number): string => (Number.isFinite(m[key]) ? m[key].toFixed(digits) : '-');
-  return `update ${m.update}/${total} decisions ${m.envSteps} reward/decision ${f('reward/perDecision', 3)} episode p99 ${f('episode/e2eP99', 2)}s KL ${f('policy/approxKl', 4)} entropy ${f('policy/entropy', 3)} ${f('time/rolloutSeconds', 2)}+${f('time/updateSeconds', 2)}s`;
+  // Only the cluster has a latency to show.
+  const p99 = Number.isFinite(m['episode/e2eP99']) ? ` episode p99 ${f('episode/e2eP99', 2)}s` : '';
+  return `update ${m.update}/${total} decisions ${m.envSteps} reward/decision ${f('reward/perDecision', 3)}${p99} KL ${f('policy/approxKl', 4)} entropy ${f('policy/entropy', 3)} ${f('time/rolloutSeconds', 2)}+${f('time/updateSeconds', 2)}s`;
 }

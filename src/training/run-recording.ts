@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { LEARNED_POLICY } from '../agents/network-map.js';
-import type { ClusterEnv } from '../env/cluster-env.js';
 import type { EnvSpec } from '../env/env-spec.js';
+import type { MultiAgentEnv } from '../env/multi-agent/contract.js';
 import { InputError } from '../errors.js';
 import { RolloutWriter, runHeader } from '../recording/rollout-writer.js';
 import type { RunProgress } from './checkpoint-contents.js';
@@ -11,7 +11,7 @@ import type { RunProgress } from './checkpoint-contents.js';
  * recorded run to it; a resumed run cuts the file back to its length at the
  * checkpoint and continues, so the file ends as an uninterrupted run's would.
  */
-export function openRecording(path: string, resumedFrom: RunProgress | null, envSpec: EnvSpec, env: ClusterEnv, seed: number): RolloutWriter {
+export function openRecording(path: string, resumedFrom: RunProgress | null, envSpec: EnvSpec, env: MultiAgentEnv, seed: number): RolloutWriter {
   if (resumedFrom === null) return RolloutWriter.open(path, runHeader('train', envSpec, env, seed, LEARNED_POLICY));
   const was = resumedFrom.recording;
   if (was === undefined || was.file !== resolve(path)) {

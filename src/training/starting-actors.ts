@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { produce } from 'immer';
 import { NetworkMap, type NamedWeights } from '../agents/network-map.js';
-import type { ClusterEnv } from '../env/cluster-env.js';
+import type { MultiAgentEnv } from '../env/multi-agent/contract.js';
 import { placeholderStream } from '../env/seeds.js';
 import { InputError } from '../errors.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
+import { isWorldScenario, type AnyScenario } from '../scenario/world-scenario-schema.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { pack, unpack } from '../storage/msgpack.js';
 import { cloneHeuristic } from './heuristic-warm-start.js';
@@ -25,8 +26,8 @@ export const WARM_START_KL_COEF = 0.1;
 export const WARM_START_ENTROPY_COEF = 0.02;
 
 /** Whether a new run starts from other actors than fresh ones: a run's (`--warm-start`), or the scenario's recipe. */
-export function startsWarm(scenario: Scenario, from: string | undefined): boolean {
-  return from !== undefined || scenario.training.warmStart !== undefined;
+export function startsWarm(scenario: AnyScenario, from: string | undefined): boolean {
+  return from !== undefined || warmStartRecipe(scenario) !== undefined;
 }
 
 /**
@@ -37,19 +38,19 @@ export function startsWarm(scenario: Scenario, from: string | undefined): boolea
  */
 export async function chooseStartingActors(
   from: string | undefined,
-  env: ClusterEnv,
-  scenario: Scenario,
+  env: MultiAgentEnv,
+  scenario: AnyScenario,
   report: Parameters<typeof cloneHeuristic>[1],
 ): Promise<StartingActors | null> {
-  const recipe = scenario.training.warmStart;
+  const recipe = warmStartRecipe(scenario);
   if (from === undefined && recipe === undefined) return null;
   let start: StartingActors;
   if (from !== undefined) {
-    const source = openTrainedRun(from);
+    const source = await openTrainedRun(from);
     start = { from, actors: source.networks.exportActors() };
     source.networks.dispose();
   } else {
-    start = { from: `a clone of ${recipe?.heuristic} (training.warmStart)`, actors: await cloneHeuristic(scenario, report) };
+    start = { from: `a clone of ${recipe?.heuristic} (training.warmStart)`, actors: await cloneHeuristic(scenario as Scenario, report) }; // only the cluster has a recipe
   }
   const probe = new NetworkMap(env.agents, env.stateSize, scenario.agents.networks, placeholderStream());
   try {
@@ -83,7 +84,7 @@ export function keptStartingActors(run: RunDirectory): StartingActors | null {
  * near the heuristic for longer than a cold start took to pass it.
  * Written into the run's scenario.json, so the run states exactly what it did.
  */
-export function withWarmStartDefaults(scenario: Scenario): Scenario {
+export function withWarmStartDefaults<S extends AnyScenario>(scenario: S): S {
   return produce(scenario, (s) => {
     const l = s.learner;
     const controls = Array.isArray(l.klControl) ? l.klControl : [l.klControl];
@@ -93,4 +94,9 @@ export function withWarmStartDefaults(scenario: Scenario): Scenario {
     }
     if (l.entropy.warmup === undefined) l.entropy.warmup = { updates: Math.max(1, Math.ceil(l.updates / 10)), coef: WARM_START_ENTROPY_COEF };
   });
+}
+
+/** The scenario's heuristic to clone before training (`training.warmStart`); only the cluster has heuristics. */
+function warmStartRecipe(scenario: AnyScenario): Scenario['training']['warmStart'] {
+  return isWorldScenario(scenario) ? undefined : scenario.training.warmStart;
 }

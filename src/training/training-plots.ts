@@ -21,12 +21,14 @@ const CHARTS: { title: string; yLabel: string; series: [string, string][] }[] = 
 
 /**
  * plots/training.png (a dashboard of the curves that say whether a run is
- * learning) and plots/actions.png (each agent's action distribution in the
- * last update). Charts without data are left out.
+ * learning, with a chart for each of `worldFigures`, the figures a world
+ * other than the cluster declares) and plots/actions.png (each agent's
+ * action distribution in the last update). Charts without data are left out.
  */
-export async function writeTrainingPlots(runDir: string, history: readonly MetricsRecord[]): Promise<void> {
+export async function writeTrainingPlots(runDir: string, history: readonly MetricsRecord[], worldFigures: readonly string[] = []): Promise<void> {
   const charts: LineChartSpec[] = [];
-  for (const c of CHARTS) {
+  const figureCharts = worldFigures.map((f) => ({ title: f, yLabel: f, series: [[`episode/${f}`, 'training'], [`validation/${f}`, 'validation']] as [string, string][] }));
+  for (const c of [...CHARTS.slice(0, 1), ...figureCharts, ...CHARTS.slice(1)]) {
     const series: LineSeries[] = c.series
       .map(([key, name]) => ({ name, points: history.filter((m) => Number.isFinite(m[key])).map((m) => [m.update, m[key]] as [number, number]) }))
       .filter((s) => s.points.length > 0);

@@ -1,17 +1,20 @@
 import { join } from 'node:path';
-import { ClusterEnv } from '../env/cluster-env.js';
+import { envSpecOf, loadEnv, makeEnv, worldLabel } from '../env/env-spec.js';
+import { isSeenByWorkers } from '../env/worlds/world-registry.js';
+import type { MultiAgentEnv } from '../env/multi-agent/contract.js';
 import { InputError } from '../errors.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
+import { isWorldScenario, type AnyScenario } from '../scenario/world-scenario-schema.js';
 import { Experiment, type SessionOptions, type SessionOutcome, type SessionStart } from './experiment.js';
 import { RunDirectory } from './run-directory.js';
 import { withTotalUpdates } from './run-extension.js';
 import { LOG_FILE } from './run-layout.js';
 import { RunLog } from './run-log.js';
+import { validationDirection } from './validation.js';
 import { chooseStartingActors, keepStartingActors, keptStartingActors, startsWarm, withWarmStartDefaults } from './starting-actors.js';
 
 export interface TrainRunOptions extends SessionOptions {
   /** The scenario to train (on resume, only its name is used: the run's own scenario.json is what continues). */
-  scenario: Scenario;
+  scenario: AnyScenario;
   runDir: string;
   resume: boolean;
   /** Called with what happens before the first update (a warm start's cloning), for a progress display. */
@@ -30,7 +33,12 @@ export interface TrainResult {
   updates: number;
   envSteps: number;
   wallSeconds: number;
-  final: { meanReward: number; e2eP99: number; throughputRps: number };
+  /**
+   * The last validation: the mean episode reward, the means of the
+   * environment's own figures (`summary`), and for the cluster its p99
+   * end-to-end latency and throughput.
+   */
+  final: { meanReward: number; e2eP99?: number; throughputRps?: number; summary: Record<string, number> };
   best: { update: number; metric: string; value: number } | null;
   stoppedEarly: boolean;
 }
@@ -43,13 +51,14 @@ export interface TrainResult {
  * curriculum (Experiment), and exact resumption: a run stopped and resumed
  * ends where an uninterrupted one ends.
  */
-export async function runTraining(o: TrainRunOptions): Promise<TrainResult> {
+export async function runTraining(options: TrainRunOptions): Promise<TrainResult> {
+  const o = { ...options, threads: rolloutThreads(options.scenario, options.threads) };
   const log = new RunLog(join(o.runDir, LOG_FILE), o.onNotice);
-  const start = o.resume ? resumeRun(o, log) : await startRun(o, log);
+  const start = o.resume ? await resumeRun(o, log) : await startRun(o, log);
   try {
     log.open();
     const experiment = await Experiment.start(start, o, log);
-    return resultOf(o.runDir, await experiment.run());
+    return resultOf(o.runDir, start.directory.scenario, await experiment.run());
   } finally {
     start.directory.release();
   }
@@ -63,7 +72,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainResult> {
  */
 async function startRun(o: TrainRunOptions, log: RunLog): Promise<SessionStart> {
   const scenario = startsWarm(o.scenario, o.warmStart) ? withWarmStartDefaults(o.scenario) : o.scenario;
-  const env = learnedEnv(scenario);
+  const env = await learnedEnv(scenario);
   RunDirectory.refuseUnusable(o.runDir, true);
   const startingActors = await chooseStartingActors(o.warmStart, env, scenario, { log: log.line, progress: o.onProgress });
   const run = RunDirectory.create(o.runDir, scenario, { startsOver: true, notice: log.notice });
@@ -83,7 +92,7 @@ async function startRun(o: TrainRunOptions, log: RunLog): Promise<SessionStart> 
  * latest is damaged), with the scenario it started with, and the new total of
  * updates if one is given.
  */
-function resumeRun(o: TrainRunOptions, log: RunLog): SessionStart {
+async function resumeRun(o: TrainRunOptions, log: RunLog): Promise<SessionStart> {
   const run = RunDirectory.resume(o.runDir, o.scenario.name, log.notice);
   try {
     const resumeFrom = run.resumePoint(log.notice);
@@ -93,33 +102,57 @@ function resumeRun(o: TrainRunOptions, log: RunLog): SessionStart {
       run.changeScenario(scenario);
       log.notice(`the run's total changed from ${started.learner.updates} to ${scenario.learner.updates} updates`);
     }
-    return { directory: run, env: learnedEnv(scenario), resumeFrom, startingActors: keptStartingActors(run) };
+    return { directory: run, env: await learnedEnv(scenario), resumeFrom, startingActors: keptStartingActors(run) };
   } catch (e) {
     run.release();
     throw e;
   }
 }
 
-/** The scenario's environment, which must have agents to train. */
-function learnedEnv(scenario: Scenario): ClusterEnv {
-  const env = new ClusterEnv(scenario);
+/**
+ * The scenario's environment (a world module loaded in this thread), which
+ * must have agents to train and report the figure the run validates on:
+ * both checked before the run directory is written.
+ */
+async function learnedEnv(scenario: AnyScenario): Promise<MultiAgentEnv> {
+  const spec = envSpecOf(scenario);
+  await loadEnv(spec);
+  validationDirection(scenario, spec);
+  const env = makeEnv(spec);
   if (env.agents.length === 0) {
     throw new InputError(`scenario "${scenario.name}" has no learned agents: set agents.scheduler.policy (or agents.replica or agents.autoscaler) to "learned"`);
   }
   return env;
 }
 
-function resultOf(runDir: string, { progress, validation, stoppedEarly }: SessionOutcome): TrainResult {
+/**
+ * Rollout threads: as asked (by default one per core), except for a world
+ * registered in code, which worker threads cannot see: it collects on this
+ * thread, and asking for more is refused before anything is written.
+ */
+function rolloutThreads(scenario: AnyScenario, asked: number | undefined): number | undefined {
+  const spec = envSpecOf(scenario);
+  if (spec.kind === 'cluster' || isSeenByWorkers(spec.world)) return asked;
+  if (asked !== undefined && asked > 1) {
+    throw new InputError(`${worldLabel(spec.world)} was registered with registerWorld, which rollout worker threads do not see; train it with threads: 1, or name its module in the scenario ("world": { "module": ... }) so every thread loads it`);
+  }
+  return 1;
+}
+
+function resultOf(runDir: string, scenario: AnyScenario, { progress, validation, stoppedEarly }: SessionOutcome): TrainResult {
   return {
     runDir,
     updates: progress.update,
     envSteps: progress.envSteps,
     wallSeconds: progress.wallSeconds,
-    final: {
-      meanReward: validation.meanReward,
-      e2eP99: validation.summary.e2eP99 ?? NaN,
-      throughputRps: validation.summary.throughputRps ?? NaN,
-    },
+    final: isWorldScenario(scenario)
+      ? { meanReward: validation.meanReward, summary: validation.summary }
+      : {
+          meanReward: validation.meanReward,
+          e2eP99: validation.summary.e2eP99 ?? NaN,
+          throughputRps: validation.summary.throughputRps ?? NaN,
+          summary: validation.summary,
+        },
     best: progress.best,
     stoppedEarly,
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildVariants, directoryName } from '../../src/ablation/variants.js';
 import { parseVary } from '../../src/ablation/vary.js';
 import type { PathStep } from '../../src/scenario/scenario-paths.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario, requireCluster } from '../../src/scenario/load.js';
 import { inputErrorMessage as inputError } from '../fixtures/input-error.js';
 
 const base = loadScenario('scenarios/default.json');
@@ -44,7 +44,7 @@ describe('ablation variants', () => {
       'reward.terms[0].slo': 5,
     });
     expect(variants[1].scenario.agents.networks.actorSharing).toBe('independent');
-    expect(variants[1].scenario.reward.terms[0]).toMatchObject({ kind: 'npv', slo: 5 });
+    expect(requireCluster(variants[1].scenario, 'test').reward.terms[0]).toMatchObject({ kind: 'npv', slo: 5 });
     // The base itself is untouched.
     expect(base.learner.gamma).toBe(0.5);
     expect(base.learner.advantageNormalization.kind).toBe('batch');

@@ -8,7 +8,7 @@ import type { Decision } from '../../src/env/multi-agent/contract.js';
 import { Rng } from '../../src/env/rng.js';
 import { networksSchema } from '../../src/scenario/networks-schema.js';
 
-const game: EnvSpec = { kind: 'simple-spread', agents: 3, maxCycles: 5 };
+const game: EnvSpec = { kind: 'world', world: { name: 'simple-spread' }, options: { agents: 3, maxCycles: 5 } };
 
 /** Each copy's first pending decisions (copies of the environment's buffers, which it reuses). */
 function pendingOf(copies: number): Decision[][] {

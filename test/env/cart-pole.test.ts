@@ -134,7 +134,7 @@ describe('CartPole-v1', () => {
   });
 
   it('is one agent of role cart with 4 observations, 2 actions and the agent id in its state; makeEnv builds it', () => {
-    const env = makeEnv({ kind: 'cart-pole', maxSteps: 7 });
+    const env = makeEnv({ kind: 'world', world: { name: 'cart-pole' }, options: { maxSteps: 7 } });
     expect(env.agents).toEqual([{ id: 'cart/0', role: 'cart', index: 0, obsSize: 4, actionCount: 2 }]);
     expect(env.stateSize).toBe(5);
     let out = env.reset(1);
@@ -145,6 +145,6 @@ describe('CartPole-v1', () => {
       steps++;
     }
     expect([steps, out.ended]).toEqual([7, 'truncated']);
-    expect((makeEnv({ kind: 'cart-pole' }) as CartPole).steps).toBe(500);
+    expect((makeEnv({ kind: 'world', world: { name: 'cart-pole' } }) as CartPole).steps).toBe(500);
   });
 });

@@ -252,7 +252,7 @@ describe('MPE simple_spread', () => {
   });
 
   it('makeEnv builds it with N agents, L landmarks, its horizon and local ratio', () => {
-    const env = makeEnv({ kind: 'simple-spread', agents: 4, landmarks: 2, maxCycles: 3, localRatio: 0 });
+    const env = makeEnv({ kind: 'world', world: { name: 'simple-spread' }, options: { agents: 4, landmarks: 2, maxCycles: 3, localRatio: 0 } });
     expect(env.agents.map((a) => a.obsSize)).toEqual([20, 20, 20, 20]); // 4 + 2*2 + 2*3 + 2*3
     expect(env.stateSize).toBe(4 * 20 + 4);
     let out = env.reset(0);
@@ -264,6 +264,6 @@ describe('MPE simple_spread', () => {
     }
     expect(steps).toBe(3);
     expect(out.final.every((f) => f.reward === out.final[0].reward)).toBe(true); // localRatio 0: only the shared term
-    expect((makeEnv({ kind: 'simple-spread' }) as SimpleSpread).agents).toHaveLength(3);
+    expect((makeEnv({ kind: 'world', world: { name: 'simple-spread' } }) as SimpleSpread).agents).toHaveLength(3);
   });
 });

@@ -11,7 +11,7 @@ import type { DecisionRecord, RolloutRecord } from '../../src/recording/rollout-
 import { loadScenario } from '../../src/scenario/load.js';
 import { networksSchema } from '../../src/scenario/networks-schema.js';
 
-const spread: EnvSpec = { kind: 'simple-spread', agents: 3, maxCycles: 9 };
+const spread: EnvSpec = { kind: 'world', world: { name: 'simple-spread' }, options: { agents: 3, maxCycles: 9 } };
 
 function networksFor(spec: EnvSpec, gru = 0): NetworkMap {
   const env = makeEnv(spec);

@@ -28,7 +28,7 @@ async function train(s: TrainingSetup): Promise<{ trainer: Trainer; history: Rec
   return { trainer, history };
 }
 
-const coordination: EnvSpec = { kind: 'coordination-game', agents: 2, actions: 2, steps: 8 };
+const coordination: EnvSpec = { kind: 'world', world: { name: 'coordination-game' }, options: { agents: 2, actions: 2, steps: 8 } };
 
 describe('PPO learns (fixed seeds)', () => {
   it('MAPPO: two agents of a cooperative coordination game learn to choose different actions', async () => {
@@ -43,7 +43,7 @@ describe('PPO learns (fixed seeds)', () => {
   });
 
   it('single-agent PPO solves a contextual bandit (no separate code path)', async () => {
-    const s = setup({ kind: 'contextual-bandit', contexts: 4, steps: 16 }, { updates: 40, gamma: 0, gaeLambda: 0, entropy: { coef: 0.001 } }, { criticInput: 'local' });
+    const s = setup({ kind: 'world', world: { name: 'contextual-bandit' }, options: { contexts: 4, steps: 16 } }, { updates: 40, gamma: 0, gaeLambda: 0, entropy: { coef: 0.001 } }, { criticInput: 'local' });
     const { trainer, history } = await train(s);
     expect(trainer.agents).toHaveLength(1);
     expect((history.at(-1) as Record<string, number>)['reward/perDecision']).toBeGreaterThan(0.95);

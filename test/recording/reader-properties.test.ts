@@ -32,7 +32,7 @@ const header: fc.Arbitrary<RolloutHeader> = fc.record({
   formatVersion: fc.integer({ min: 1, max: ROLLOUT_FORMAT_VERSION }),
   package: fc.constant('0.0.0-test'),
   source: fc.constantFrom('simulate' as const, 'train' as const, 'eval' as const, 'demo' as const),
-  env: fc.constantFrom({ kind: 'cart-pole' as const }, { kind: 'coordination-game' as const, agents: 2, actions: 3, steps: 4 }),
+  env: fc.constantFrom({ kind: 'world' as const, world: { name: 'cart-pole' } }, { kind: 'world' as const, world: { name: 'coordination-game' }, options: { agents: 2, actions: 3, steps: 4 } }),
   seed: smallInt,
   agents: fc.array(agent, { minLength: 1, maxLength: 3 }),
   policy: fc.string({ maxLength: 8 }),
@@ -190,7 +190,7 @@ describe('rollout reader properties', () => {
       format: fc.constant(ROLLOUT_FORMAT),
       formatVersion: mostly(fc.constant(1)),
       agents: mostly(fc.array(fc.oneof(agent, anything), { minLength: 1, maxLength: 3 })),
-      env: mostly(fc.oneof(fc.constant({ kind: 'cart-pole' }), fc.record({ kind: fc.constant('cluster'), scenario: anything }))),
+      env: mostly(fc.oneof(fc.constant({ kind: 'world', world: { name: 'cart-pole' } }), fc.record({ kind: fc.constant('cluster'), scenario: anything }))),
       policy: mostly(fc.string()),
     });
     const looseRecord = fc.record(

@@ -78,7 +78,7 @@ describe('RolloutCollector', () => {
   });
 
   it('carries open decisions into the next batch, where they train', () => {
-    const env = makeEnv({ kind: 'coordination-game', agents: 2, actions: 2, steps: 50 });
+    const env = makeEnv({ kind: 'world', world: { name: 'coordination-game' }, options: { agents: 2, actions: 2, steps: 50 } });
     const collector = new RolloutCollector([env], networksFor(env));
     const first = collector.collect(5);
     const t1 = first.tables[0];
@@ -92,7 +92,7 @@ describe('RolloutCollector', () => {
   });
 
   it('closes a truncated episode with a bootstrap row, and reports the episode', () => {
-    const env = makeEnv({ kind: 'coordination-game', agents: 2, actions: 2, steps: 3 });
+    const env = makeEnv({ kind: 'world', world: { name: 'coordination-game' }, options: { agents: 2, actions: 2, steps: 3 } });
     const collector = new RolloutCollector([env], networksFor(env));
     const batch = collector.collect(3);
     const t = batch.tables[0];

@@ -102,7 +102,7 @@ describe('a collector restored from its snapshot', () => {
 
   it('continues exactly over two threads, the load scale set in the worker too', async () => {
     // Short episodes, so that some start at each load scale.
-    const game: EnvSpec = { kind: 'coordination-game', agents: 2, actions: 3, steps: 7 };
+    const game: EnvSpec = { kind: 'world', world: { name: 'coordination-game' }, options: { agents: 2, actions: 3, steps: 7 } };
     const env = makeEnv(game);
     const shared = new NetworkMap(env.agents, env.stateSize, scenario.agents.networks, Rng.fromSeed(4));
     const one = await ParallelCollector.start(shared, { envSpec: game, copies: 3, threads: 1, baseSeed: 2 });

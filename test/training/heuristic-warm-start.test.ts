@@ -38,7 +38,7 @@ describe("a scenario's warm-start recipe (training.warmStart)", () => {
     recordDemonstrations(scenario, ['sed'], seedRange(DEMO_SEED_BASE, 2), demos);
     const byHand = join(base, 'by-hand-clone');
     await runCloning({ scenario: JSON.parse(readFileSync(join(runDir, 'scenario.json'), 'utf8')), demos, runDir: byHand, epochs: 3, batchSize: 256, lr: 3e-3, validationSplit: 0.2, labelSmoothing: 0.1 });
-    const clone = openTrainedRun(byHand);
+    const clone = await openTrainedRun(byHand);
     const expected = clone.networks.exportActors();
     clone.networks.dispose();
 

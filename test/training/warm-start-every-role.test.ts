@@ -39,7 +39,7 @@ describe('a warm start where schedulers and replica agents both learn', () => {
 
     const cloneDir = join(base, 'clone');
     await runCloning({ scenario, demos, runDir: cloneDir, epochs: 40, batchSize: 256, lr: 3e-3, validationSplit: 0.2, labelSmoothing: 0 });
-    const clone = openTrainedRun(cloneDir);
+    const clone = await openTrainedRun(cloneDir);
     try {
       const greedy = (records: DecisionRecord[], agent: number): Int32Array => {
         const actor = clone.networks.actorFor(agent);

@@ -6,7 +6,7 @@ import { LEARNING_CURVES, RESULTS_JSON, RESULTS_MD, runAblation } from '../../ab
 import { buildVariants } from '../../ablation/variants.js';
 import { parseVary, type VaryAxis } from '../../ablation/vary.js';
 import { FailedResult, InputError } from '../../errors.js';
-import { loadScenario } from '../../scenario/load.js';
+import { loadAnyScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
 import { addRunFlags, backendOption, integerAtLeast, runOverrides, type BackendFlags, type RunFlags } from '../flags.js';
 import type { CliIo } from '../io.js';
@@ -76,7 +76,7 @@ export function ablateCommand(io: CliIo): Command {
   ).action(async (file: string, flags: AblateFlags) => {
     const axes = (flags.vary ?? []).map(parseVary);
     if (axes.length === 0) throw new InputError('ablate needs at least one --vary PATH=V1,V2 (see mappo ablate --help)');
-    let base = applyOverrides(loadScenario(file), runOverrides(flags));
+    let base = applyOverrides(loadAnyScenario(file), runOverrides(flags));
     if (flags.updates !== undefined) {
       const clash = axes.find((a) => setsLearnerUpdates(a));
       if (clash !== undefined) throw new InputError(`--updates and --vary ${clash.label} both set learner.updates; give one`);

@@ -37,7 +37,7 @@ export function bcCommand(io: CliIo): Command {
     .addOption(backendOption())
     .option('--json', 'print one JSON document (docs/cli.md) when done')
     .action(async (file: string, flags: BcFlags) => {
-      const scenario = applyOverrides(loadScenario(file), { seed: flags.seed });
+      const scenario = applyOverrides(loadScenario(file, 'mappo bc'), { seed: flags.seed });
       await useBackend(flags.backend);
       const progress = new Progress(io);
       const result = await runCloning({

@@ -30,7 +30,7 @@ export function compareCommand(io: CliIo): Command {
       .addOption(backendOption('tensor backend for the trained policy'))
       .option('--json', 'print one JSON document (docs/cli.md) instead of tables'),
   ).action(async (file: string, flags: CompareFlags) => {
-    const scenario = applyOverrides(loadScenario(file), runOverrides(flags));
+    const scenario = applyOverrides(loadScenario(file, 'mappo compare'), runOverrides(flags));
     const progress = new Progress(io);
     let comparison;
     try {

@@ -29,7 +29,7 @@ export function demoCommand(io: CliIo): Command {
   )
     .addHelpText('after', `\nSeeds run from --seed (default ${DEMO_SEED_BASE.toLocaleString('en-US')}, apart from evaluation and validation seeds).`)
     .action((file: string, flags: DemoFlags) => {
-      const scenario = applyOverrides(loadScenario(file), { ...runOverrides(flags), seed: undefined });
+      const scenario = applyOverrides(loadScenario(file, 'mappo demo'), { ...runOverrides(flags), seed: undefined });
       const seeds = seedRange(flags.seed ?? DEMO_SEED_BASE, flags.episodes);
       const { reports, decisions } = recordDemonstrations(scenario, flags.policy, seeds, flags.out);
       const result = { file: flags.out, scenario: scenario.name, policies: flags.policy, seeds, decisions, rows: reports, summary: summarize(reports) };

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { evaluate } from '../../api/evaluate.js';
+import { evaluate, type WorldEvaluationResult } from '../../api/evaluate.js';
 import { addSetFlag, backendOption, integerAtLeast, runOverrides, type BackendFlags } from '../flags.js';
 import type { CliIo } from '../io.js';
+import { fixed, table, withCi } from '../table.js';
 import { formatComparison } from './compare.js';
 
 interface EvalFlags extends BackendFlags {
@@ -42,6 +43,21 @@ export function evalCommand(io: CliIo): Command {
         return;
       }
       io.stdout(`${runDir}: checkpoint ${result.checkpoint.link} (update ${result.checkpoint.update})\n`);
-      io.stdout(formatComparison(result));
+      io.stdout(result.kind === 'cluster' ? formatComparison(result) : formatWorldEvaluation(result));
     });
+}
+
+/** A world's evaluation: the episode reward and each figure the world reports, mean ± 95% CI across seeds, then episode by episode. */
+function formatWorldEvaluation(r: WorldEvaluationResult): string {
+  const figures = Object.keys(r.summary);
+  const value = (x: number): string => fixed(x, Math.abs(x) >= 100 ? 1 : 3);
+  return [
+    `${r.scenario} (${r.world}) · ${r.seeds.length} seed${r.seeds.length > 1 ? 's' : ''} (${r.seeds.join(', ')}) · mean across seeds ± 95% confidence interval\n\n`,
+    table(['figure', 'mean'], figures.map((f) => [f, withCi(r.summary[f].mean, r.summary[f].ci95, value)])),
+    '\n',
+    table(
+      ['seed', 'reward', 'decisions', 'ended'],
+      r.episodes.map((e) => [String(e.seed), value(e.reward), String(e.decisions), e.ended]),
+    ),
+  ].join('');
 }

@@ -21,7 +21,7 @@ export function replayCommand(io: CliIo): Command {
     .option('--verify', 're-simulate every recorded episode with the recorded actions and check that every decision matches')
     .addOption(new Option('--export <format>', 'print the records to stdout: csv (one row per decision) or jsonl (every record)').choices(['csv', 'jsonl']))
     .option('--json', 'print one JSON document (docs/cli.md) instead of tables')
-    .action((path: string, flags: ReplayFlags) => {
+    .action(async (path: string, flags: ReplayFlags) => {
       // Read record by record: memory stays flat whatever the file's size (README, "Rollouts on disk").
       const stream = RolloutStream.open(path);
       const verifier = flags.verify ? new RolloutVerifier(path) : null;
@@ -30,6 +30,7 @@ export function replayCommand(io: CliIo): Command {
         // collects the headers the CSV columns depend on; the second prints.
         const headers: RolloutHeader[] = [];
         for (const r of stream) {
+          await verifier?.prepare(r);
           verifier?.add(r);
           if (r.record.type === 'header') headers.push(r.record);
         }
@@ -40,6 +41,7 @@ export function replayCommand(io: CliIo): Command {
         const summarizer = new RolloutSummarizer();
         for (const r of stream) {
           summarizer.add(r);
+          await verifier?.prepare(r);
           verifier?.add(r);
         }
         for (const w of stream.warnings) io.stderr(`warning: ${w}\n`);

@@ -29,7 +29,7 @@ export function simulateCommand(io: CliIo): Command {
       .option('--record <file>', 'record every routing decision to a rollout file (msgpack; appended to)')
       .option('--json', 'print one JSON document (docs/cli.md) instead of tables'),
   ).action((file: string, flags: SimulateFlags) => {
-    const scenario = applyOverrides(loadScenario(file), { ...runOverrides(flags), scheduler: flags.scheduler, autoscaler: flags.autoscaler, replicas: flags.replicas });
+    const scenario = applyOverrides(loadScenario(file, 'mappo simulate'), { ...runOverrides(flags), scheduler: flags.scheduler, autoscaler: flags.autoscaler, replicas: flags.replicas });
     const report = simulate(scenario, { record: flags.record });
     io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   });

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { produce } from 'immer';
 import { train } from '../../api/train.js';
-import { loadScenario } from '../../scenario/load.js';
+import { loadAnyScenario } from '../../scenario/load.js';
 import { InputError } from '../../errors.js';
 import { applyOverrides } from '../../scenario/overrides.js';
 import type { TrainResult } from '../../training/training-run.js';
@@ -44,7 +44,7 @@ export function trainCommand(io: CliIo): Command {
       .option('--json', 'print one JSON document (docs/cli.md) when training ends'),
   ).action(async (file: string, flags: TrainFlags) => {
     if (flags.resume === true && flags.set !== undefined) throw new InputError("--set changes a new run's scenario; a resumed run continues with its own scenario.json (start a new run, or --warm-start one from it)");
-    const loaded = applyOverrides(loadScenario(file), runOverrides(flags));
+    const loaded = applyOverrides(loadAnyScenario(file), runOverrides(flags));
     const scenario =
       flags.updates === undefined
         ? loaded
@@ -88,7 +88,7 @@ export function trainCommand(io: CliIo): Command {
     io.stdout(
       [
         `trained ${result.updates} updates (${thousands(result.envSteps)} decisions) in ${fixed(result.wallSeconds, 1)} s${result.stoppedEarly ? ', stopped early' : ''}`,
-        `validation: mean episode reward ${fixed(result.final.meanReward, 3)}, p99 end-to-end ${secs(result.final.e2eP99)} s, ${fixed(result.final.throughputRps)} requests/s`,
+        `validation: mean episode reward ${fixed(result.final.meanReward, 3)}${validationFigures(result.final)}`,
         result.best ? `best: ${result.best.metric} ${fixed(result.best.value, 4)} at update ${result.best.update} (checkpoints/best)` : '',
         `run directory: ${result.runDir} (TensorBoard: tensorboard --logdir ${result.runDir}; evaluate: mappo eval ${result.runDir})`,
       ]
@@ -96,6 +96,14 @@ export function trainCommand(io: CliIo): Command {
         .join('\n') + '\n',
     );
   });
+}
+
+/** The serving figures of a cluster's validation, or the figures another world reports. */
+function validationFigures(final: TrainResult['final']): string {
+  if (final.e2eP99 !== undefined) return `, p99 end-to-end ${secs(final.e2eP99)} s, ${fixed(final.throughputRps ?? NaN)} requests/s`;
+  return Object.entries(final.summary)
+    .map(([k, v]) => `, ${k} ${fixed(v, 3)}`)
+    .join('');
 }
 
 /** update 12/100 [####------] 12,288 decisions · reward 0.712 · p99 13.9 s · KL 0.0041 · H 0.81 · 2.1 s/update · ETA 3m */
@@ -107,7 +115,7 @@ function progressLine(m: MetricsRecord, total: number): string {
   const f = (key: string, digits: number): string => (Number.isFinite(m[key]) ? m[key].toFixed(digits) : '-');
   return (
     `update ${m.update}/${total} [${'#'.repeat(done)}${'-'.repeat(width - done)}] ${thousands(m.envSteps)} decisions` +
-    ` · reward ${f('reward/perDecision', 3)} · p99 ${f('episode/e2eP99', 1)} s · KL ${f('policy/approxKl', 4)} · H ${f('policy/entropy', 2)}` +
+    ` · reward ${f('reward/perDecision', 3)}${Number.isFinite(m['episode/e2eP99']) ? ` · p99 ${f('episode/e2eP99', 1)} s` : ''} · KL ${f('policy/approxKl', 4)} · H ${f('policy/entropy', 2)}` +
     ` · ${perUpdate.toFixed(1)} s/update · ETA ${eta >= 60 ? `${Math.round(eta / 60)}m` : `${Math.round(eta)}s`}`
   );
 }
