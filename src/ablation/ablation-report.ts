@@ -88,6 +88,9 @@ export function summarizeAblation(scenario: string, out: string, seeds: readonly
 /** results.md: the comparison table, then every failure with its reason. */
 export function formatAblationMarkdown(report: AblationReport): string {
   const n = report.seeds.length;
+  // Another world has no serving figures: its table has no latency or throughput columns.
+  const serving = report.variants.some((v) => Number.isFinite(v.e2eP99.mean) || Number.isFinite(v.throughputRps.mean));
+  const pick = <T>(cells: T[]): T[] => (serving ? cells : cells.filter((_, i) => i !== 3 && i !== 4));
   const lines = [
     `# Ablation of ${report.scenario}`,
     '',
@@ -95,17 +98,17 @@ export function formatAblationMarkdown(report: AblationReport): string {
       `Each figure is the mean across the seeds that finished ± the half-width of its 95% confidence interval (Student's t), ` +
       `measured by the validation after a run's last update. Runs: ${report.out}/runs/<variant>/seed-<seed>/.`,
     '',
-    '| variant | runs | final reward | p99 e2e latency (s) | throughput (req/s) | wall time (s) |',
-    '|---|---|---|---|---|---|',
+    row(pick(['variant', 'runs', 'final reward', 'p99 e2e latency (s)', 'throughput (req/s)', 'wall time (s)'])),
+    row(pick(['---', '---', '---', '---', '---', '---'])).replace(/ /g, ''),
     ...report.variants.map((v) =>
-      row([
+      row(pick([
         v.name,
         v.failed === 0 ? String(v.seeds) : `${v.seeds - v.failed} of ${v.seeds} (${v.failed} failed)`,
         withCi(v.finalReward, significant),
         withCi(v.e2eP99, significant),
         withCi(v.throughputRps, (x) => x.toFixed(2)),
         withCi(v.wallSeconds, (x) => x.toFixed(1)),
-      ]),
+      ])),
     ),
   ];
   const failures = report.variants.flatMap((v) => v.errors.map((e) => `- ${v.name}, seed ${e.seed}: ${e.error}`));

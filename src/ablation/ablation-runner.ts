@@ -110,5 +110,6 @@ export async function runAblation(o: AblationOptions): Promise<AblationOutcome> 
 function describeRecord(r: RunRecord): string {
   if (r.status === 'failed') return `FAILED: ${r.error ?? 'no reason given'}`;
   const f = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
-  return `reward ${f(r.finalReward, 3)}, p99 ${f(r.e2eP99, 2)} s, ${f(r.throughputRps, 2)} req/s, ${f(r.wallSeconds, 1)} s${r.stoppedEarly ? ' (stopped early)' : ''}`;
+  const serving = Number.isFinite(r.e2eP99) || Number.isFinite(r.throughputRps) ? `, p99 ${f(r.e2eP99, 2)} s, ${f(r.throughputRps, 2)} req/s` : '';
+  return `reward ${f(r.finalReward, 3)}${serving}, ${f(r.wallSeconds, 1)} s${r.stoppedEarly ? ' (stopped early)' : ''}`;
 }

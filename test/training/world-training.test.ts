@@ -13,7 +13,10 @@ import type { TrainerState } from '../../src/learners/trainer.js';
 import { RolloutStream } from '../../src/recording/rollout-stream.js';
 import { RolloutWriter, runHeader } from '../../src/recording/rollout-writer.js';
 import { RolloutVerifier, type VerifyResult } from '../../src/recording/verify-rollout.js';
-import { loadAnyScenario } from '../../src/scenario/load.js';
+import { CoordinationGame } from '../../src/env/games/coordination-game.js';
+import { defineWorld } from '../../src/env/worlds/world.js';
+import { registerWorld } from '../../src/env/worlds/world-registry.js';
+import { loadAnyScenario, revalidate } from '../../src/scenario/load.js';
 import { applyOverrides, parseSet } from '../../src/scenario/overrides.js';
 import type { AnyScenario } from '../../src/scenario/world-scenario-schema.js';
 import { unpack } from '../../src/storage/msgpack.js';
@@ -254,6 +257,33 @@ describe('what a world declares decides validation', () => {
     const rates = metricsOf(runDir).map((m) => m['validation/differRate']);
     expect(new Set(rates).size).toBeGreaterThan(1); // the comparison below would prove nothing otherwise
     expect(result.best).toEqual({ update: rates.indexOf(Math.min(...rates)) + 1, metric: 'differRate', value: Math.min(...rates) });
+  });
+});
+
+describe('a world registered in code (registerWorld)', () => {
+  registerWorld('test-duo', defineWorld({ create: () => new CoordinationGame(2, 2, 4) }));
+  const duo = revalidate(
+    { name: 'duo', world: 'test-duo', learner: { updates: 2, rollout: { copies: 2, rounds: 4 }, minibatchSize: 8 }, training: { validation: { every: 1, episodes: 1 } } } as unknown as AnyScenario,
+    'a test scenario',
+  );
+
+  it('trains on this thread when no thread count is given: worker threads cannot see it', async () => {
+    const runDir = join(base, 'registered');
+    const result = await runTraining(options(duo, runDir, { threads: undefined }));
+    expect(result.updates).toBe(2);
+    expect(readdirSync(join(runDir, 'checkpoints'))).toEqual(expect.arrayContaining(['latest', 'best']));
+  });
+
+  it('more threads are refused before anything is written, saying how to give workers the world', async () => {
+    const runDir = join(base, 'registered-threads');
+    await expect(runTraining(options(duo, runDir, { threads: 2 }))).rejects.toThrow(
+      'world "test-duo" was registered with registerWorld, which rollout worker threads do not see; train it with threads: 1, or name its module in the scenario ("world": { "module": ... }) so every thread loads it',
+    );
+    expect(existsSync(runDir)).toBe(false);
+  });
+
+  it('a built-in world\'s name cannot be taken', () => {
+    expect(() => registerWorld('cart-pole', defineWorld({ create: () => new CoordinationGame() }))).toThrow('registerWorld: "cart-pole" is a built-in world\'s name; choose another');
   });
 });
 
