@@ -18,6 +18,9 @@
  *   module's default export is {@link defineWorld}`({ create })`, and
  *   {@link registerWorld} names one from code. Training, checkpoints,
  *   validation, recording, `eval` and `ablate` work on any world.
+ * - Plug-ins: {@link definePlugin} adds heuristic schedulers a scenario names
+ *   like the built-ins (`"plugins": ["./my-rules.js"]`, loaded by every
+ *   thread; or {@link registerPlugin} from code, in this thread).
  * - Rollout files: {@link RolloutWriter}, {@link readRollout} and
  *   {@link RolloutStream} (msgpack; the format is in docs/cli.md).
  *
@@ -45,10 +48,17 @@ export type { AgentInfo, Decision, DecisionCredit, FinalOutcome, MultiAgentEnv, 
 export { LockstepEnv } from './env/games/lockstep-env.js';
 export { defineWorld, type MetricDirection, type World } from './env/worlds/world.js';
 export { registerWorld, worldNames } from './env/worlds/world-registry.js';
+export { definePlugin, type Plugin } from './plugins/plugin.js';
+export { loadPlugins, registerPlugin } from './plugins/plugin-loader.js';
+export type { Router, RouterContext } from './env/routing/router.js';
+export type { ReplicaLoad, WorkItem } from './env/cluster/replica-load.js';
+export type { WorkPricing } from './env/cluster/work-pricing.js';
+export type { Request } from './env/cluster/request.js';
+export type { WorkloadMeans } from './env/workload/workload-means.js';
 export { ClusterEnv } from './env/cluster-env.js';
 export { ServingSimulation } from './env/serving-simulation.js';
 export type { SimulationReport } from './env/metrics/report.js';
-export { HEURISTIC_NAMES, type HeuristicName } from './env/routing/registry.js';
+export { HEURISTIC_NAMES, heuristicNames, type BuiltinHeuristicName, type HeuristicName } from './env/routing/registry.js';
 export { CartPole } from './env/games/cart-pole.js';
 export { CoordinationGame } from './env/games/coordination-game.js';
 export { ContextualBandit } from './env/games/contextual-bandit.js';

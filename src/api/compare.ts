@@ -1,5 +1,6 @@
 import { useBackend, type BackendName } from '../agents/backend.js';
 import { comparePolicies, seedRange, type Comparison, type LearnedPolicy } from '../evaluation/compare-policies.js';
+import { loadPlugins } from '../plugins/plugin-loader.js';
 import { requireCluster } from '../scenario/load.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { openTrainedRun } from '../training/load-run.js';
@@ -26,6 +27,7 @@ export interface ComparisonOptions {
  * trained policy's ratios to it: what `mappo compare --json` prints.
  */
 export async function compare(scenario: Scenario, options: ComparisonOptions = {}): Promise<Comparison> {
+  await loadPlugins(scenario.plugins);
   let learned: LearnedPolicy | null = null;
   if (options.checkpoint !== undefined) {
     await useBackend(options.backend ?? 'wasm');

@@ -18,6 +18,9 @@ export interface SimulateOptions {
  * Runs a scenario whose every agent is a heuristic, once, on its seed: what
  * `mappo simulate` prints (`--json`). A scenario with learned agents is
  * refused (evaluate a trained run instead, or set the agents to heuristics).
+ * It runs synchronously, so a scenario's plug-ins must be loaded first
+ * (`await loadPlugins(scenario.plugins)`; train, evaluate and compare load
+ * them themselves).
  */
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulationReport {
   if (scenario.agents.autoscaler.policy === 'learned') {

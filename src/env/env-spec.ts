@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { isWorldScenario, type AnyScenario } from '../scenario/world-scenario-schema.js';
+import { loadPlugins } from '../plugins/plugin-loader.js';
 import { ClusterEnv } from './cluster-env.js';
 import type { MultiAgentEnv } from './multi-agent/contract.js';
 import { createWorld, loadWorld, worldOf, type WorldSource } from './worlds/world-registry.js';
@@ -10,10 +11,11 @@ import { createWorld, loadWorld, worldOf, type WorldSource } from './worlds/worl
  * of a scenario, or a world by name or module with its options
  * (see worlds/world.ts).
  */
-export type EnvSpec = { kind: 'cluster'; scenario: Scenario } | { kind: 'world'; world: WorldSource; options?: unknown };
+export type EnvSpec = { kind: 'cluster'; scenario: Scenario } | { kind: 'world'; world: WorldSource; options?: unknown; plugins?: readonly string[] };
 
-/** Makes the spec buildable in this thread: imports a world module it names (once per thread). */
+/** Makes the spec buildable in this thread: imports the plug-ins and the world module it names (each once per thread). */
 export async function loadEnv(spec: EnvSpec): Promise<void> {
+  await loadPlugins(spec.kind === 'cluster' ? spec.scenario.plugins : spec.plugins);
   if (spec.kind === 'world') await loadWorld(spec.world);
 }
 
@@ -32,5 +34,7 @@ export function worldLabel(source: WorldSource): string {
 export function envSpecOf(scenario: AnyScenario): EnvSpec {
   if (!isWorldScenario(scenario)) return { kind: 'cluster', scenario };
   const w = scenario.world;
-  return { kind: 'world', world: 'module' in w ? { module: w.module } : { name: w.name }, options: w.options };
+  const spec: EnvSpec = { kind: 'world', world: 'module' in w ? { module: w.module } : { name: w.name }, options: w.options };
+  if (scenario.plugins !== undefined) spec.plugins = scenario.plugins;
+  return spec;
 }

@@ -16,7 +16,7 @@ import { EventKind } from './core/sim-event.js';
 import { RequestMetrics } from './metrics/request-metrics.js';
 import { buildReport, type SimulationReport } from './metrics/report.js';
 import { Rng } from './rng.js';
-import { HEURISTIC_ROUTERS } from './routing/registry.js';
+import { buildRouter } from './routing/registry.js';
 import { DEFERRED, type Router } from './routing/router.js';
 import { ArrivalDriver } from './workload/arrival-driver.js';
 import { requestSources } from './workload/request-source.js';
@@ -92,7 +92,7 @@ export class ServingSimulation {
           `scenario "${scenario.name}" has a learned scheduler at front-end ${f}; pass --scheduler NAME to simulate a heuristic, or evaluate a trained run`,
         );
       }
-      return HEURISTIC_ROUTERS[policy]({ rng, workload: this.workloadMeans });
+      return buildRouter(policy, { rng, workload: this.workloadMeans });
     });
     const budgets = scenario.agents.replica;
     if (budgets.policy === 'tbt-target') {

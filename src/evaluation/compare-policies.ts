@@ -1,6 +1,6 @@
 import { produce } from 'immer';
 import type { SimulationReport } from '../env/metrics/report.js';
-import { HEURISTIC_NAMES, type HeuristicName } from '../env/routing/registry.js';
+import { heuristicNames, type HeuristicName } from '../env/routing/registry.js';
 import { ServingSimulation } from '../env/serving-simulation.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { AnyScenario } from '../scenario/world-scenario-schema.js';
@@ -67,7 +67,7 @@ export function compareHeuristics(
   scenario: Scenario,
   seeds: readonly number[],
   onRun?: (policy: string, seed: number, done: number, total: number) => void,
-  policies: readonly HeuristicName[] = HEURISTIC_NAMES,
+  policies: readonly HeuristicName[] = heuristicNames(),
 ): Comparison {
   const rows: SimulationReport[] = [];
   const total = policies.length * seeds.length;
@@ -128,7 +128,7 @@ export function comparePolicies(scenario: Scenario, seeds: readonly number[], le
   const references = options.references === true ? REFERENCE_NAMES : [];
   // Refuse a scenario the pooled reference cannot be built for before anything runs.
   if (references.length > 0) pooledScenario(scenario);
-  const total = (HEURISTIC_NAMES.length + references.length + (learned ? 1 : 0)) * seeds.length;
+  const total = (heuristicNames().length + references.length + (learned ? 1 : 0)) * seeds.length;
   const rows: SimulationReport[] = [];
   if (learned !== null) {
     onRun?.(LEARNED_POLICY, seeds[0], 0, total);

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { HEURISTIC_NAMES } from '../env/routing/registry.js';
+import { HEURISTIC_NAMES, type HeuristicName } from '../env/routing/registry.js';
 import { positiveIntUpTo, positiveNumber } from './fields.js';
 import { MAX_BATCH_TOKENS, MAX_TOKEN_BUDGETS } from './limits.js';
 import { networksSchema } from './networks-schema.js';
 
-const SCHEDULER_POLICIES = ['learned', ...HEURISTIC_NAMES] as const;
-const schedulerPolicy = z.enum(SCHEDULER_POLICIES, { error: `one of ${SCHEDULER_POLICIES.join(', ')}` });
+/** The built-in scheduler policies; a plug-in may add heuristics (checked with the whole scenario: see knownSchedulerIssue). */
+export const SCHEDULER_POLICIES = ['learned', ...HEURISTIC_NAMES] as const;
+const POLICY_PHRASE = `one of ${SCHEDULER_POLICIES.join(', ')}, or a scheduler a plug-in registers`;
+const schedulerPolicy = z.string({ error: POLICY_PHRASE }).min(1, { error: POLICY_PHRASE }) as z.ZodType<SchedulerPolicyName>;
 
 /**
  * Who decides what. Every front-end has a scheduler: `learned` makes it an
@@ -17,7 +19,7 @@ export const agentsSchema = z.strictObject({
   scheduler: z.strictObject({
     // A list's length must equal workload.frontends (checked with the whole scenario), which is bounded.
     policy: z.union([schedulerPolicy, z.array(schedulerPolicy)], {
-      error: `one of ${SCHEDULER_POLICIES.join(', ')}, or a list of them (one per front-end)`,
+      error: `${POLICY_PHRASE}, or a list of them (one per front-end)`,
     }),
   }),
   replica: z
@@ -59,4 +61,5 @@ export const agentsSchema = z.strictObject({
 });
 
 export type AgentsSpec = z.infer<typeof agentsSchema>;
-export type SchedulerPolicyName = (typeof SCHEDULER_POLICIES)[number];
+/** A scheduler policy: `learned`, or a heuristic's name. */
+export type SchedulerPolicyName = 'learned' | HeuristicName;

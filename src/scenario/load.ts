@@ -59,6 +59,7 @@ function validate(json: unknown, source: string, baseDir: string, root: string |
   if (!result.success) throw new InputError(`${source}: ${describeIssue(result.error.issues[0])}`);
   const scenario = result.data;
   for (const [field, holder] of tracePaths(scenario)) holder.file = resolveTracePath(holder.file, baseDir, root, field, source);
+  resolvePlugins(scenario, baseDir, root, source);
   return freeze(scenario, true);
 }
 
@@ -79,6 +80,7 @@ function validateWorld(json: unknown, source: string, baseDir: string, root: str
   if (!result.success) throw new InputError(`${source}: ${describeIssue(result.error.issues[0])}`);
   const scenario = result.data;
   const w = scenario.world;
+  resolvePlugins(scenario, baseDir, root, source);
   if ('module' in w) w.module = resolveTracePath(w.module, baseDir, root, 'world.module', source, 'world module');
   else w.options = worldOptions(worldOf(w), w.options, source);
   if (w.options === undefined) delete w.options;
@@ -109,6 +111,12 @@ function whereInvalid(message: string, text: string): string {
   if (token !== null) return ` (unexpected ${token[1]})`;
   if (message.includes('end of JSON input')) return ' (it ends too soon)';
   return '';
+}
+
+/** A scenario's plug-in modules, resolved and checked like its traces. */
+function resolvePlugins(scenario: { plugins?: string[] }, baseDir: string, root: string | null, source: string): void {
+  scenario.plugins = scenario.plugins?.map((p, i) => resolveTracePath(p, baseDir, root, `plugins[${i}]`, source, 'plug-in module'));
+  if (scenario.plugins === undefined) delete scenario.plugins;
 }
 
 function tracePaths(s: Scenario): [string, { file: string }][] {

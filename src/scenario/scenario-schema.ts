@@ -3,6 +3,7 @@ import { agentsSchema, type SchedulerPolicyName } from './agents-schema.js';
 import { clusterSchema } from './cluster-schema.js';
 import { positiveIntUpTo, positiveNumber, seedInt } from './fields.js';
 import { learnerSchema } from './learner-schema.js';
+import { checkHeuristicName, pluginsField } from './plugins-field.js';
 import { MAX_NAME_LENGTH, MAX_REQUESTS } from './limits.js';
 import { rewardSchema } from './reward-schema.js';
 import { trainingSchema, type TrainingSpec } from './training-schema.js';
@@ -27,6 +28,8 @@ export const scenarioSchema = z
   name: scenarioName,
   world: z.literal('cluster', { error: '"cluster" here (another world\'s scenario has no cluster, workload or agents.scheduler)' }).optional(),
   description: z.string({ error: 'a text' }).optional(),
+  /** Plug-in modules whose schedulers the scenario names (plugins/plugin.ts). */
+  plugins: pluginsField,
   seed: seedInt.default(1),
   /** Simulated seconds during which requests arrive. */
   horizon: positiveNumber,
@@ -57,6 +60,10 @@ export const scenarioSchema = z
       });
     }
     const p = s.agents.scheduler.policy;
+    if (typeof p === 'string') checkHeuristicName(p, s.plugins, ['agents', 'scheduler', 'policy'], ctx);
+    else p.forEach((name, i) => checkHeuristicName(name, s.plugins, ['agents', 'scheduler', 'policy', i], ctx));
+    const warm = s.training.warmStart;
+    if (warm !== undefined) checkHeuristicName(warm.heuristic, s.plugins, ['training', 'warmStart', 'heuristic'], ctx, false);
     if (typeof p !== 'string' && p.length !== s.workload.frontends) {
       ctx.addIssue({
         code: 'custom',

@@ -25,7 +25,7 @@ export function scenarioRoot(scenarioDir: string): string {
  * given, lies inside it, symbolic links followed. `root` is null for paths
  * the user gave on the command line or that an earlier load already checked.
  */
-export function resolveTracePath(file: string, baseDir: string, root: string | null, field: string, source: string, what: 'trace file' | 'world module' = 'trace file'): string {
+export function resolveTracePath(file: string, baseDir: string, root: string | null, field: string, source: string, what: 'trace file' | 'world module' | 'plug-in module' = 'trace file'): string {
   const path = resolve(baseDir, file);
   const remedy = what === 'trace file' ? 'move the trace there or pass it with --trace FILE' : 'move the module there';
   const outside = (): InputError =>

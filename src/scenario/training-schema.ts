@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HEURISTIC_NAMES } from '../env/routing/registry.js';
+import { HEURISTIC_NAMES, type HeuristicName } from '../env/routing/registry.js';
 import { fraction, nonNegativeNumber, positiveInt, positiveNumber } from './fields.js';
 import { MAX_LIST_ENTRIES } from './limits.js';
 
@@ -38,7 +38,8 @@ export const trainingSchema = z.strictObject({
    */
   warmStart: z
     .strictObject({
-      heuristic: z.enum(HEURISTIC_NAMES, { error: `one of ${HEURISTIC_NAMES.join(', ')}` }),
+      /** A built-in heuristic, or one a plug-in registers (checked with the whole scenario). */
+      heuristic: z.string({ error: `one of ${HEURISTIC_NAMES.join(', ')}, or a scheduler a plug-in registers` }) as z.ZodType<HeuristicName>,
       episodes: positiveInt.default(10),
       /** Passes over the demonstrations. */
       epochs: positiveInt.default(40),

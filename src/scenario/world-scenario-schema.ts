@@ -3,6 +3,7 @@ import { worldNames } from '../env/worlds/world-registry.js';
 import { filePath, seedInt } from './fields.js';
 import { learnerSchema } from './learner-schema.js';
 import { networksSchema } from './networks-schema.js';
+import { pluginsField } from './plugins-field.js';
 import { scenarioName, type Scenario } from './scenario-schema.js';
 import { worldTrainingSchema } from './training-schema.js';
 
@@ -32,6 +33,8 @@ export const worldScenarioSchema = z
   .strictObject({
     name: scenarioName,
     description: z.string({ error: 'a text' }).optional(),
+    /** Plug-in modules (plugins/plugin.ts); a world's scenario names none of their schedulers, but a module may register what the world itself uses. */
+    plugins: pluginsField,
     seed: seedInt.default(1),
     world: worldField,
     agents: z.strictObject({ networks: networksSchema.prefault({}) }).prefault({}),

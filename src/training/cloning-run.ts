@@ -4,6 +4,7 @@ import { NetworkMap } from '../agents/network-map.js';
 import { ClusterEnv } from '../env/cluster-env.js';
 import { RunStreams } from '../env/seeds.js';
 import { InputError } from '../errors.js';
+import { loadPlugins } from '../plugins/plugin-loader.js';
 import { cloneBehavior, type CloningEpoch, type CloningOptions } from '../learners/behavior-cloning.js';
 import { splitDemonstrations } from '../recording/demonstrations.js';
 import { readRollout } from '../recording/rollout-reader.js';
@@ -39,6 +40,7 @@ export interface CloningResult {
  */
 export async function runCloning(o: CloningRunOptions): Promise<CloningResult> {
   RunDirectory.refuseUnusable(o.runDir, false);
+  await loadPlugins(o.scenario.plugins);
   const env = new ClusterEnv(o.scenario);
   if (env.agents.length === 0) throw new InputError(`scenario "${o.scenario.name}" has no learned agents to clone into: set agents.scheduler.policy to "learned"`);
   const file = readRollout(o.demos);

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { SimulationReport } from '../../env/metrics/report.js';
 import { HEURISTIC_NAMES, type HeuristicName } from '../../env/routing/registry.js';
+import { loadPlugins } from '../../plugins/plugin-loader.js';
 import { simulate } from '../../api/simulate.js';
 import { loadScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
@@ -21,15 +22,17 @@ export function simulateCommand(io: CliIo): Command {
     new Command('simulate')
       .description('run a scenario with heuristic schedulers and report serving metrics')
       .argument('<scenario>', 'scenario JSON file')
-      .addOption(new Option('--scheduler <name>', 'heuristic scheduler (overrides the scenario)').choices(HEURISTIC_NAMES))
+      .option('--scheduler <name>', `heuristic scheduler: ${HEURISTIC_NAMES.join(', ')}, or one the scenario's plug-ins register (overrides the scenario)`)
       .addOption(new Option('--autoscaler <name>', 'heuristic autoscaler, or none for the fixed initial replicas (overrides the scenario)').choices(['none', 'threshold']))
       .addOption(
         new Option('--replicas <policy>', "replicas' token budgets: fixed (each type's own) or tbt-target (agents.replica.tbtTarget) (overrides the scenario)").choices(['fixed', 'tbt-target']),
       )
       .option('--record <file>', 'record every routing decision to a rollout file (msgpack; appended to)')
       .option('--json', 'print one JSON document (docs/cli.md) instead of tables'),
-  ).action((file: string, flags: SimulateFlags) => {
-    const scenario = applyOverrides(loadScenario(file, 'mappo simulate'), { ...runOverrides(flags), scheduler: flags.scheduler, autoscaler: flags.autoscaler, replicas: flags.replicas });
+  ).action(async (file: string, flags: SimulateFlags) => {
+    const loaded = loadScenario(file, 'mappo simulate');
+    await loadPlugins(loaded.plugins);
+    const scenario = applyOverrides(loaded, { ...runOverrides(flags), scheduler: flags.scheduler, autoscaler: flags.autoscaler, replicas: flags.replicas });
     const report = simulate(scenario, { record: flags.record });
     io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   });

@@ -1,4 +1,4 @@
-import { HEURISTIC_ROUTERS, type HeuristicName } from '../routing/registry.js';
+import { buildRouter, type HeuristicName } from '../routing/registry.js';
 import type { Router } from '../routing/router.js';
 import type { ServingSimulation } from '../serving-simulation.js';
 import { ScaleAction } from './agent-roster.js';
@@ -38,7 +38,7 @@ export class HeuristicAnswers {
     let routers = this.routers.get(name);
     if (routers === undefined) {
       routers = Array.from({ length: this.sim.scenario.workload.frontends }, (_, f) =>
-        HEURISTIC_ROUTERS[name]({ rng: this.sim.rng.derive(`router/${f}`), workload: this.sim.workloadMeans }),
+        buildRouter(name, { rng: this.sim.rng.derive(`router/${f}`), workload: this.sim.workloadMeans }),
       );
       this.routers.set(name, routers);
     }

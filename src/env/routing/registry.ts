@@ -1,3 +1,4 @@
+import { InputError } from '../../errors.js';
 import { leastOutstandingRouter } from './least-outstanding.js';
 import { leastWorkRouter } from './least-work.js';
 import { powerOfTwoRouter } from './power-of-two.js';
@@ -20,7 +21,40 @@ export const HEURISTIC_ROUTERS = {
   'size-interval': sizeIntervalRouter,
 } satisfies Record<string, (ctx: RouterContext) => Router>;
 
-/** A heuristic scheduler's name, as scenarios and `--scheduler` write it. */
-export type HeuristicName = keyof typeof HEURISTIC_ROUTERS;
-/** Every heuristic scheduler, in the order comparisons list them. */
-export const HEURISTIC_NAMES = Object.keys(HEURISTIC_ROUTERS) as [HeuristicName, ...HeuristicName[]];
+/** A built-in heuristic scheduler's name. */
+export type BuiltinHeuristicName = keyof typeof HEURISTIC_ROUTERS;
+/** A heuristic scheduler's name, as scenarios and `--scheduler` write it: a built-in one, or one a plug-in registered. */
+export type HeuristicName = BuiltinHeuristicName | (string & Record<never, never>);
+/** The built-in heuristic schedulers, in the order comparisons list them. */
+export const HEURISTIC_NAMES = Object.keys(HEURISTIC_ROUTERS) as [BuiltinHeuristicName, ...BuiltinHeuristicName[]];
+
+/** Schedulers registered by plug-ins in this thread, by name. */
+const registered = new Map<string, (ctx: RouterContext) => Router>();
+
+/** Adds a heuristic scheduler under `name` in this thread (what a plug-in's `schedulers` do); `where` names the plug-in in errors. */
+export function registerScheduler(name: string, factory: (ctx: RouterContext) => Router, where: string): void {
+  if (name === 'learned' || name in HEURISTIC_ROUTERS) throw new InputError(`${where}: scheduler "${name}" is a built-in name; choose another`);
+  if (typeof factory !== 'function') throw new InputError(`${where}: scheduler "${name}" must be a function (context) => ({ route(request, replicas) })`);
+  const existing = registered.get(name);
+  if (existing !== undefined && existing !== factory) throw new InputError(`${where}: scheduler "${name}" is already registered by another plug-in; choose another name`);
+  registered.set(name, factory);
+}
+
+/** Every heuristic scheduler this thread knows, built-in first, in the order comparisons list them. */
+export function heuristicNames(): HeuristicName[] {
+  return [...HEURISTIC_NAMES, ...registered.keys()];
+}
+
+/** Whether this thread knows the heuristic (built in, or registered by a loaded plug-in). */
+export function isKnownHeuristic(name: string): boolean {
+  return name in HEURISTIC_ROUTERS || registered.has(name);
+}
+
+/** Builds the named heuristic's router; a name nothing registered in this thread is an InputError. */
+export function buildRouter(name: HeuristicName, ctx: RouterContext): Router {
+  const factory = (HEURISTIC_ROUTERS as Record<string, (ctx: RouterContext) => Router>)[name] ?? registered.get(name);
+  if (factory === undefined) {
+    throw new InputError(`scheduler "${name}" is neither built in (${HEURISTIC_NAMES.join(', ')}) nor registered by a loaded plug-in (a scenario's "plugins")`);
+  }
+  return factory(ctx);
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { isKnownHeuristic } from '../env/routing/registry.js';
+import { filePath } from './fields.js';
+import { MAX_LIST_ENTRIES } from './limits.js';
+import { SCHEDULER_POLICIES } from './agents-schema.js';
+
+/**
+ * Plug-in modules the scenario uses (see plugins/plugin.ts), resolved against
+ * the scenario file's folder and kept within its project, like traces.
+ */
+export const pluginsField = z
+  .array(filePath, { error: 'a list of plug-in module paths' })
+  .max(MAX_LIST_ENTRIES, { error: `a list of at most ${MAX_LIST_ENTRIES} plug-in modules` })
+  .optional();
+
+/**
+ * Checks a heuristic's name as the built-ins are checked: it must be built
+ * in or registered in this thread, unless the scenario lists plug-ins, which
+ * load only when the scenario runs (every thread that builds its world loads
+ * them) and are checked then, before anything is written.
+ */
+export function checkHeuristicName(name: string, plugins: readonly string[] | undefined, path: (string | number)[], ctx: z.RefinementCtx, learnedAllowed = true): void {
+  if ((learnedAllowed && name === 'learned') || isKnownHeuristic(name) || (plugins ?? []).length > 0) return;
+  const names = learnedAllowed ? SCHEDULER_POLICIES : SCHEDULER_POLICIES.filter((p) => p !== 'learned');
+  ctx.addIssue({ code: 'custom', path, message: `must be one of ${names.join(', ')}, or a scheduler a plug-in registers (list its module in "plugins"), got ${JSON.stringify(name)}` });
+}

@@ -1,0 +1,131 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compare } from '../../src/api/compare.js';
+import { useBackend } from '../../src/agents/backend.js';
+import { heuristicNames } from '../../src/env/routing/registry.js';
+import { InputError } from '../../src/errors.js';
+import { registerPlugin } from '../../src/plugins/plugin-loader.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { runTraining } from '../../src/training/training-run.js';
+import { runCli } from '../cli/run-cli.js';
+
+/**
+ * A project of its own (package.json marks its root) holding the fixture
+ * plug-in and scenarios that name it: the queueing scenario's four FIFO
+ * servers, and the multi-front-end scenario with one learned scheduler and
+ * three routed by the plug-in's heuristic.
+ */
+const project = mkdtempSync(join(tmpdir(), 'mappo-plugins-'));
+const PLUGIN = join(project, 'fewest-queued.js');
+
+function scenarioFile(name: string, from: string, change: (s: Record<string, unknown>) => void): string {
+  const s = JSON.parse(readFileSync(from, 'utf8')) as Record<string, unknown>;
+  s.name = name;
+  change(s);
+  const file = join(project, `${name}.json`);
+  writeFileSync(file, JSON.stringify(s));
+  return file;
+}
+
+const agents = (s: Record<string, unknown>): Record<string, Record<string, unknown>> => s.agents as Record<string, Record<string, unknown>>;
+let queueing: string;
+let unlisted: string;
+let mixed: string;
+
+beforeAll(async () => {
+  await useBackend('cpu');
+  writeFileSync(join(project, 'package.json'), '{"type":"module"}');
+  cpSync('test/fixtures/plugins/fewest-queued.js', PLUGIN);
+  cpSync('test/fixtures/plugins/not-a-plugin.js', join(project, 'not-a-plugin.js'));
+  queueing = scenarioFile('plugged', 'scenarios/queueing-mm1.json', (s) => {
+    s.plugins = ['./fewest-queued.js'];
+    s.horizon = 60;
+    agents(s).scheduler.policy = 'fewest-queued';
+  });
+  // A name nothing registers (a plug-in's names, once loaded, are known to the whole thread).
+  unlisted = scenarioFile('unlisted', 'scenarios/queueing-mm1.json', (s) => {
+    s.horizon = 60;
+    agents(s).scheduler.policy = 'fewest-waiting';
+  });
+  mixed = scenarioFile('mixed', 'scenarios/multi-frontend-stale.json', (s) => {
+    s.plugins = ['./fewest-queued.js'];
+    s.horizon = 20;
+    agents(s).scheduler.policy = ['learned', 'fewest-queued', 'fewest-queued', 'fewest-queued'];
+    s.learner = { ...(s.learner as object), updates: 1, rollout: { copies: 2, rounds: 16 }, minibatchSize: 32 };
+    s.training = { validation: { every: 1, episodes: 1 } };
+  });
+});
+
+describe('a scenario naming its plug-ins', () => {
+  it('resolves their paths against its folder, and routes with a plug-in scheduler as with a built-in one', async () => {
+    expect(loadScenario(queueing).plugins).toEqual([PLUGIN]);
+    const out = await runCli(['simulate', queueing, '--json']);
+    expect(out.stderr).toBe('');
+    const report = JSON.parse(out.stdout);
+    expect(report.policy).toBe('fewest-queued');
+    expect(report.requests.completed).toBeGreaterThan(0);
+    // Deterministic like every heuristic: the same seed routes the same way.
+    expect(JSON.parse((await runCli(['simulate', queueing, '--json'])).stdout).latency).toEqual(report.latency);
+  });
+
+  it("--scheduler takes a plug-in's name, and compare lists it beside the built-in heuristics", async () => {
+    const other = JSON.parse((await runCli(['simulate', queueing, '--scheduler', 'jsq', '--json'])).stdout);
+    expect(other.policy).toBe('jsq');
+    const comparison = await compare(loadScenario(queueing), { seeds: 1 });
+    expect(comparison.summary.map((s) => s.policy)).toEqual([...heuristicNames()]);
+    expect(heuristicNames()).toContain('fewest-queued');
+  });
+
+  it('trains a learned front-end beside plug-in ones on 2 threads: the rollout workers load the plug-in', async () => {
+    const runDir = join(project, 'runs', 'mixed');
+    const result = await runTraining({ scenario: loadScenario(mixed), runDir, resume: false, threads: 2, backend: 'cpu' });
+    expect(result.updates).toBe(1);
+    expect(readdirSync(join(runDir, 'checkpoints'))).toContain('latest');
+    expect(JSON.parse(readFileSync(join(runDir, 'scenario.json'), 'utf8')).plugins).toEqual([PLUGIN]);
+  });
+});
+
+describe('names and modules that cannot be used are one sentence', () => {
+  it('a scheduler no built-in provides, in a scenario that lists no plug-in, is refused at load, naming the field', () => {
+    expect(() => loadScenario(unlisted)).toThrow(
+      `${unlisted}: agents.scheduler.policy must be one of learned, random, round-robin, lor, jsq, p2c, sed, least-work, size-interval, or a scheduler a plug-in registers (list its module in "plugins"), got "fewest-waiting"`,
+    );
+  });
+
+  it("a name the scenario's plug-ins do not register is refused when they have loaded, before anything runs", async () => {
+    const out = await runCli(['simulate', queueing, '--scheduler', 'fewest-waiting']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toBe(
+      'error: scheduler "fewest-waiting" is neither built in (random, round-robin, lor, jsq, p2c, sed, least-work, size-interval) nor registered by a loaded plug-in (a scenario\'s "plugins")\n',
+    );
+  });
+
+  it('a module that is missing, outside the project, or exports no plug-in', async () => {
+    const missing = scenarioFile('missing', queueing, (s) => (s.plugins = ['./gone.js']));
+    expect(() => loadScenario(missing)).toThrow(`${missing}: plugins[0] names plug-in module ./gone.js, which does not exist`);
+    const outside = scenarioFile('outside', queueing, (s) => (s.plugins = [resolve('test/fixtures/plugins/fewest-queued.js')]));
+    expect(() => loadScenario(outside)).toThrow(/plugins\[0\] names plug-in module .*, which lies outside/);
+    const wrong = scenarioFile('wrong', queueing, (s) => (s.plugins = ['./not-a-plugin.js']));
+    const out = await runCli(['simulate', wrong]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toBe(`error: plug-in module ${join(project, 'not-a-plugin.js')}: a plug-in adds schedulers only, not "routers"\n`);
+  });
+
+  it("a built-in's name cannot be taken, nor one another plug-in registered", () => {
+    expect(() => registerPlugin({ schedulers: { sed: () => ({ route: () => 0 }) } }, 'my plug-in')).toThrow(new InputError('my plug-in: scheduler "sed" is a built-in name; choose another'));
+    registerPlugin({ schedulers: { 'always-first': () => ({ route: () => 0 }) } }, 'one plug-in');
+    expect(() => registerPlugin({ schedulers: { 'always-first': () => ({ route: () => 1 }) } }, 'another plug-in')).toThrow(
+      'another plug-in: scheduler "always-first" is already registered by another plug-in; choose another name',
+    );
+  });
+
+  it('nothing is written for a training run whose plug-in cannot load', async () => {
+    mkdirSync(join(project, 'runs'), { recursive: true });
+    const broken = scenarioFile('broken', mixed, (s) => (s.plugins = ['./not-a-plugin.js']));
+    const runDir = join(project, 'runs', 'broken');
+    await expect(runTraining({ scenario: loadScenario(broken), runDir, resume: false, threads: 1, backend: 'cpu' })).rejects.toThrow(InputError);
+    expect(existsSync(runDir)).toBe(false);
+  });
+});
