@@ -2,8 +2,12 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerScheduler } from '../env/routing/registry.js';
+import { registerRewardTerm } from '../reward/registry.js';
 import { InputError } from '../errors.js';
 import type { Plugin } from './plugin.js';
+
+/** What a plug-in may add (see Plugin). */
+const PLUGIN_FAMILIES = ['schedulers', 'rewardTerms'];
 
 /** Plug-in modules this thread has loaded, by absolute path. */
 const loaded = new Set<string>();
@@ -14,10 +18,11 @@ const loaded = new Set<string>();
  * in the scenario's `plugins` for a run on several threads.
  */
 export function registerPlugin(plugin: Plugin, where = 'registerPlugin'): void {
-  if (plugin === null || typeof plugin !== 'object') throw new InputError(`${where} is no plug-in: its default export must be definePlugin({ schedulers: { ... } })`);
-  const unknown = Object.keys(plugin).filter((k) => k !== 'schedulers');
-  if (unknown.length > 0) throw new InputError(`${where}: a plug-in adds schedulers only, not ${unknown.map((k) => `"${k}"`).join(', ')}`);
+  if (plugin === null || typeof plugin !== 'object') throw new InputError(`${where} is no plug-in: its default export must be definePlugin({ schedulers: { ... }, rewardTerms: { ... } })`);
+  const unknown = Object.keys(plugin).filter((k) => !PLUGIN_FAMILIES.includes(k));
+  if (unknown.length > 0) throw new InputError(`${where}: a plug-in adds ${PLUGIN_FAMILIES.join(' and ')}, not ${unknown.map((k) => `"${k}"`).join(', ')}`);
   for (const [name, factory] of Object.entries(plugin.schedulers ?? {})) registerScheduler(name, factory, where);
+  for (const [kind, term] of Object.entries(plugin.rewardTerms ?? {})) registerRewardTerm(kind, term, where);
 }
 
 /**

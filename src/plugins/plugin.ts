@@ -1,4 +1,5 @@
 import type { Router, RouterContext } from '../env/routing/router.js';
+import type { RewardTermPlugin } from '../reward/registry.js';
 
 /**
  * What a plug-in module adds to the framework: its default export, named in a
@@ -19,9 +20,17 @@ export interface Plugin {
    * They join `mappo compare`'s table beside the built-in heuristics.
    */
   schedulers?: Readonly<Record<string, (context: RouterContext) => Router>>;
+  /**
+   * Reward terms, by the `kind` a scenario's `reward.terms` give them. Each
+   * reads the term's own fields (all but `kind` and `weight`, which the
+   * framework applies) and attaches to the simulation's events as the
+   * built-in terms do (reward/reward-term.ts); its payments are weighted,
+   * credited and logged like theirs.
+   */
+  rewardTerms?: Readonly<Record<string, RewardTermPlugin<never>>>;
 }
 
-/** Types a plug-in module's default export: `export default definePlugin({ schedulers: { 'my-rule': (ctx) => ({ route }) } })`. */
+/** Types a plug-in module's default export: `export default definePlugin({ schedulers: { 'my-rule': (ctx) => ({ route }) }, rewardTerms: { ... } })`. */
 export function definePlugin(plugin: Plugin): Plugin {
   return plugin;
 }

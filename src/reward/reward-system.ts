@@ -46,7 +46,7 @@ export class RewardSystem {
     payments: PaymentLog | null = null,
   ) {
     const { loop } = world;
-    const built = spec.terms.map((t) => ({ spec: t, term: buildRewardTerm(t) }));
+    const built = spec.terms.map((t, i) => ({ spec: t, term: buildRewardTerm(t, `reward.terms[${i}]`) }));
     this.paysDecisions = built.some((b) => b.term.paysDecisions === true);
     const scored = new Set<EventKind>();
     const names = new Map<string, number>();

@@ -22,6 +22,7 @@ export type Beneficiary =
   | { readonly kind: 'replica'; readonly replica: number }
   | { readonly kind: 'decision'; readonly decision: number; readonly share?: boolean };
 
+/** The whole team of learned agents: what a term pays for the cluster's doing as a whole. */
 export const TEAM: Beneficiary = { kind: 'team' };
 
 /**

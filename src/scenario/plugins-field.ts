@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isKnownHeuristic } from '../env/routing/registry.js';
+import { isKnownRewardTerm } from '../reward/registry.js';
+import { BUILTIN_REWARD_KINDS } from './reward-schema.js';
 import { filePath } from './fields.js';
 import { MAX_LIST_ENTRIES } from './limits.js';
 import { SCHEDULER_POLICIES } from './agents-schema.js';
@@ -23,4 +25,10 @@ export function checkHeuristicName(name: string, plugins: readonly string[] | un
   if ((learnedAllowed && name === 'learned') || isKnownHeuristic(name) || (plugins ?? []).length > 0) return;
   const names = learnedAllowed ? SCHEDULER_POLICIES : SCHEDULER_POLICIES.filter((p) => p !== 'learned');
   ctx.addIssue({ code: 'custom', path, message: `must be one of ${names.join(', ')}, or a scheduler a plug-in registers (list its module in "plugins"), got ${JSON.stringify(name)}` });
+}
+
+/** Checks a reward term's kind as a heuristic's name is checked (see checkHeuristicName). */
+export function checkRewardKind(kind: string, plugins: readonly string[] | undefined, path: (string | number)[], ctx: z.RefinementCtx): void {
+  if (isKnownRewardTerm(kind) || (plugins ?? []).length > 0) return;
+  ctx.addIssue({ code: 'custom', path, message: `must be one of ${BUILTIN_REWARD_KINDS.join(', ')}, or a reward term a plug-in registers (list its module in "plugins"), got ${JSON.stringify(kind)}` });
 }

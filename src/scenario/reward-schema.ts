@@ -9,8 +9,8 @@ const scoreTargets = {
   targetLatency: positiveNumber,
 };
 
-/** What agents are rewarded for: weighted reward terms, each logged on its own. */
-export const rewardTermSchema = z.discriminatedUnion('kind', [
+/** The built-in reward terms, by kind. */
+const builtinTermSchema = z.discriminatedUnion('kind', [
   /** Minus each completed request's end-to-end latency. */
   z.strictObject({ kind: z.literal('latency'), weight }),
   /** −kappa · sigmoid((latency − threshold) / sigma) per completed request. */
@@ -44,6 +44,33 @@ export const rewardTermSchema = z.discriminatedUnion('kind', [
   /** Progress: 1 per completed request. */
   z.strictObject({ kind: z.literal('throughput'), weight }),
 ]);
+
+/** The kinds of the built-in reward terms. */
+export const BUILTIN_REWARD_KINDS = builtinTermSchema.options.map((o) => o.shape.kind.value);
+
+/**
+ * A plug-in's reward term: its kind, its weight, and fields the plug-in
+ * reads itself when the term is built (reward/registry.ts). Whether a plug-in
+ * provides the kind is checked with the whole scenario (its `plugins`).
+ */
+const pluginTermSchema = z.looseObject({ kind: z.string({ error: 'a reward term kind' }), weight });
+export type PluginTermSpec = z.infer<typeof pluginTermSchema>;
+/** A built-in reward term as the scenario gives it. */
+export type BuiltinTermSpec = z.infer<typeof builtinTermSchema>;
+
+/**
+ * What agents are rewarded for: weighted reward terms, each logged on its
+ * own. A built-in kind is read by its own schema (so a mistake is named by
+ * its field); any other kind is a plug-in's.
+ */
+export const rewardTermSchema = z.unknown().transform((raw, ctx): BuiltinTermSpec | PluginTermSpec => {
+  const kind = (raw as { kind?: unknown } | null)?.kind;
+  const schema = typeof kind === 'string' && !(BUILTIN_REWARD_KINDS as string[]).includes(kind) ? pluginTermSchema : builtinTermSchema;
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+  return z.NEVER;
+});
 
 export const rewardSchema = z.strictObject({
   terms: z

@@ -54,11 +54,14 @@ describe('bad input gets one clear sentence and a non-zero exit', () => {
   it('unknown scheduler in the scenario', () =>
     expectOneSentence(
       ['simulate', scenarioWith('bad-policy', (s) => (s.agents.scheduler.policy = 'smart'))],
-      /agents\.scheduler\.policy must be one of learned, random, round-robin, lor, jsq, p2c, sed, least-work, size-interval, or a list of them \(one per front-end\), got "smart"/,
+      /agents\.scheduler\.policy must be one of learned, random, round-robin, lor, jsq, p2c, sed, least-work, size-interval, or a scheduler a plug-in registers \(list its module in "plugins"\), got "smart"/,
     ));
 
   it('unknown scheduler on the command line', () =>
-    expectOneSentence(['simulate', 'scenarios/default.json', '--scheduler', 'smart'], /argument 'smart' is invalid.*random, round-robin, lor, jsq, p2c, sed, least-work, size-interval/));
+    expectOneSentence(
+      ['simulate', 'scenarios/default.json', '--scheduler', 'smart'],
+      /command-line options: agents\.scheduler\.policy must be one of learned, random, round-robin, lor, jsq, p2c, sed, least-work, size-interval, or a scheduler a plug-in registers \(list its module in "plugins"\), got "smart"/,
+    ));
 
   it('unknown field (a typo)', () =>
     expectOneSentence(['simulate', scenarioWith('typo', (s) => (s.horizn = 3))], /unknown field horizn/));
@@ -78,7 +81,7 @@ describe('bad input gets one clear sentence and a non-zero exit', () => {
   it('unknown reward term', () =>
     expectOneSentence(
       ['simulate', scenarioWith('bad-term', (s) => (s.reward = { terms: [{ kind: 'happiness' }] }))],
-      /reward\.terms\[0\]\.kind must be one of "latency", "logistic-latency", .*"throughput"; got "happiness"/,
+      /reward\.terms\[0\]\.kind must be one of latency, logistic-latency, .*throughput, or a reward term a plug-in registers \(list its module in "plugins"\), got "happiness"/,
     ));
 
   it('bad reward parameter', () =>

@@ -110,7 +110,7 @@ describe('names and modules that cannot be used are one sentence', () => {
     const wrong = scenarioFile('wrong', queueing, (s) => (s.plugins = ['./not-a-plugin.js']));
     const out = await runCli(['simulate', wrong]);
     expect(out.code).toBe(1);
-    expect(out.stderr).toBe(`error: plug-in module ${join(project, 'not-a-plugin.js')}: a plug-in adds schedulers only, not "routers"\n`);
+    expect(out.stderr).toBe(`error: plug-in module ${join(project, 'not-a-plugin.js')}: a plug-in adds schedulers and rewardTerms, not "routers"\n`);
   });
 
   it("a built-in's name cannot be taken, nor one another plug-in registered", () => {
@@ -127,5 +127,56 @@ describe('names and modules that cannot be used are one sentence', () => {
     const runDir = join(project, 'runs', 'broken');
     await expect(runTraining({ scenario: loadScenario(broken), runDir, resume: false, threads: 1, backend: 'cpu' })).rejects.toThrow(InputError);
     expect(existsSync(runDir)).toBe(false);
+  });
+});
+
+describe("a plug-in's reward term", () => {
+  const withTerm = (name: string, term: Record<string, unknown>, extra: Record<string, unknown> = {}): string => {
+    cpSync('test/fixtures/plugins/prompt-rewards.js', join(project, 'prompt-rewards.js'));
+    return scenarioFile(name, 'scenarios/single-agent-ppo.json', (s) => {
+      s.plugins = ['./prompt-rewards.js'];
+      s.horizon = 30;
+      s.reward = { terms: [term, { kind: 'latency', weight: 0.1 }] };
+      Object.assign(s, extra);
+    });
+  };
+
+  it('pays, weighted and logged beside the built-in terms, and its count is the requests completed in time', async () => {
+    const file = withTerm('in-time', { kind: 'within-deadline', weight: 2, within: 5 });
+    const report = JSON.parse((await runCli(['simulate', file, '--scheduler', 'sed', '--json'])).stdout);
+    const term = report.reward.terms['within-deadline'];
+    expect(Object.keys(report.reward.terms)).toEqual(['within-deadline', 'latency']);
+    // Weight 2, one payment of 1 per request within 5 s: the total is twice a count, and at most twice the completions.
+    expect(term.total % 2).toBe(0);
+    expect(term.total).toBeGreaterThan(0);
+    expect(term.total).toBeLessThanOrEqual(2 * report.requests.completed);
+    expect(term.total).toBeLessThan(2 * report.requests.completed); // some requests take longer than 5 s at sed's load here
+    // With a deadline no request misses it pays every completed request once; with one every request misses, nothing.
+    const all = JSON.parse((await runCli(['simulate', withTerm('always', { kind: 'within-deadline', weight: 2, within: 1e9 }), '--scheduler', 'sed', '--json'])).stdout);
+    expect(all.reward.terms['within-deadline'].total).toBe(2 * all.requests.completed);
+    const none = JSON.parse((await runCli(['simulate', withTerm('never', { kind: 'within-deadline', weight: 2, within: 1e-9 }), '--scheduler', 'sed', '--json'])).stdout);
+    expect(none.reward.terms['within-deadline'].total).toBe(0);
+  });
+
+  it('trains a learned scheduler on it, the worker threads loading the plug-in', async () => {
+    const file = withTerm('in-time-train', { kind: 'within-deadline', within: 5 }, { learner: { updates: 1, rollout: { copies: 2, rounds: 16 }, minibatchSize: 32 } });
+    const runDir = join(project, 'runs', 'in-time');
+    const result = await runTraining({ scenario: loadScenario(file), runDir, resume: false, threads: 2, backend: 'cpu' });
+    expect(result.updates).toBe(1);
+    expect(Number.isFinite(result.final.meanReward)).toBe(true);
+  });
+
+  it("its fields are the plug-in's to check, in its own sentence after the term's place", async () => {
+    const file = withTerm('bad-term', { kind: 'within-deadline', within: -1 });
+    const out = await runCli(['simulate', file, '--scheduler', 'sed']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toBe('error: reward.terms[0] (within-deadline): within must be a positive number of seconds, got -1\n');
+  });
+
+  it('a kind nothing provides, without plug-ins, is refused at load naming the field; a built-in kind keeps its own checks', () => {
+    const unknown = scenarioFile('no-term', 'scenarios/single-agent-ppo.json', (s) => (s.reward = { terms: [{ kind: 'in-time' }] }));
+    expect(() => loadScenario(unknown)).toThrow(/reward\.terms\[0\]\.kind must be one of latency, logistic-latency, score, delta-score, load-balance, slo, npv, budget, throughput, or a reward term a plug-in registers \(list its module in "plugins"\), got "in-time"$/);
+    const builtin = scenarioFile('bad-slo', 'scenarios/single-agent-ppo.json', (s) => (s.reward = { terms: [{ kind: 'slo', ttft: 1 }] }));
+    expect(() => loadScenario(builtin)).toThrow(`${builtin}: reward.terms[0].tbt is missing: expected a positive number`);
   });
 });
