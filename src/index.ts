@@ -18,8 +18,8 @@
  *   module's default export is {@link defineWorld}`({ create })`, and
  *   {@link registerWorld} names one from code. Training, checkpoints,
  *   validation, recording, `eval` and `ablate` work on any world.
- * - Plug-ins: {@link definePlugin} adds heuristic schedulers and reward terms
- *   a scenario names like the built-ins (`"plugins": ["./my-rules.js"]`, loaded by every
+ * - Plug-ins: {@link definePlugin} adds heuristic schedulers, reward terms
+ *   and learner policies a scenario names like the built-ins (`"plugins": ["./my-rules.js"]`, loaded by every
  *   thread; or {@link registerPlugin} from code, in this thread).
  * - Rollout files: {@link RolloutWriter}, {@link readRollout} and
  *   {@link RolloutStream} (msgpack; the format is in docs/cli.md).
@@ -48,7 +48,16 @@ export type { AgentInfo, Decision, DecisionCredit, FinalOutcome, MultiAgentEnv, 
 export { LockstepEnv } from './env/games/lockstep-env.js';
 export { defineWorld, type MetricDirection, type World } from './env/worlds/world.js';
 export { registerWorld, worldNames } from './env/worlds/world-registry.js';
-export { definePlugin, type Plugin } from './plugins/plugin.js';
+export { definePlugin, type LearnerPolicyPlugins, type Plugin } from './plugins/plugin.js';
+export type { KindPlugin } from './plugins/kind-registry.js';
+export type { Stateful } from './learners/stateful.js';
+export type { RewardScaler } from './learners/policies/reward-scaling.js';
+export type { AdvantageNormalizer } from './learners/policies/advantage-normalization.js';
+export type { ValueNormalizer } from './learners/policies/value-normalization.js';
+export type { KlController } from './learners/policies/kl-control.js';
+export type { LrSchedule } from './learners/policies/learning-rate.js';
+export type { EntropySchedule } from './learners/policies/entropy.js';
+export type { TrajectoryTable } from './rollout/trajectory-table.js';
 export { loadPlugins, registerPlugin } from './plugins/plugin-loader.js';
 export type { Router, RouterContext } from './env/routing/router.js';
 export type { ReplicaLoad, WorkItem } from './env/cluster/replica-load.js';

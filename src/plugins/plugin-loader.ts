@@ -2,12 +2,29 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerScheduler } from '../env/routing/registry.js';
-import { registerRewardTerm } from '../reward/registry.js';
+import { ADVANTAGE_NORMALIZERS } from '../learners/policies/advantage-normalization.js';
+import { ENTROPY_SCHEDULES } from '../learners/policies/entropy.js';
+import { KL_CONTROLS } from '../learners/policies/kl-control.js';
+import { LR_SCHEDULES } from '../learners/policies/learning-rate.js';
+import { REWARD_SCALERS } from '../learners/policies/reward-scaling.js';
+import { VALUE_NORMALIZERS } from '../learners/policies/value-normalization.js';
+import { REWARD_TERMS } from '../reward/registry.js';
+import type { KindPlugin, KindRegistry } from './kind-registry.js';
 import { InputError } from '../errors.js';
-import type { Plugin } from './plugin.js';
+import type { LearnerPolicyPlugins, Plugin } from './plugin.js';
+
+/** The learner-policy families a plug-in may add to, by the name `learnerPolicies` and the scenario's `learner` give them. */
+export const LEARNER_FAMILIES: { readonly [F in keyof LearnerPolicyPlugins]-?: KindRegistry<unknown> } = {
+  rewardScaling: REWARD_SCALERS,
+  advantageNormalization: ADVANTAGE_NORMALIZERS,
+  valueNormalization: VALUE_NORMALIZERS,
+  klControl: KL_CONTROLS,
+  learningRate: LR_SCHEDULES,
+  entropySchedule: ENTROPY_SCHEDULES,
+};
 
 /** What a plug-in may add (see Plugin). */
-const PLUGIN_FAMILIES = ['schedulers', 'rewardTerms'];
+const PLUGIN_FAMILIES = ['schedulers', 'rewardTerms', 'learnerPolicies'];
 
 /** Plug-in modules this thread has loaded, by absolute path. */
 const loaded = new Set<string>();
@@ -20,9 +37,16 @@ const loaded = new Set<string>();
 export function registerPlugin(plugin: Plugin, where = 'registerPlugin'): void {
   if (plugin === null || typeof plugin !== 'object') throw new InputError(`${where} is no plug-in: its default export must be definePlugin({ schedulers: { ... }, rewardTerms: { ... } })`);
   const unknown = Object.keys(plugin).filter((k) => !PLUGIN_FAMILIES.includes(k));
-  if (unknown.length > 0) throw new InputError(`${where}: a plug-in adds ${PLUGIN_FAMILIES.join(' and ')}, not ${unknown.map((k) => `"${k}"`).join(', ')}`);
+  if (unknown.length > 0) throw new InputError(`${where}: a plug-in adds schedulers, rewardTerms or learnerPolicies, not ${unknown.map((k) => `"${k}"`).join(', ')}`);
   for (const [name, factory] of Object.entries(plugin.schedulers ?? {})) registerScheduler(name, factory, where);
-  for (const [kind, term] of Object.entries(plugin.rewardTerms ?? {})) registerRewardTerm(kind, term, where);
+  for (const [kind, term] of Object.entries(plugin.rewardTerms ?? {})) REWARD_TERMS.register(kind, term, where);
+  const learner = plugin.learnerPolicies ?? {};
+  const unknownFamilies = Object.keys(learner).filter((f) => !(f in LEARNER_FAMILIES));
+  if (unknownFamilies.length > 0) throw new InputError(`${where}: learnerPolicies has no family ${unknownFamilies.map((f) => `"${f}"`).join(', ')}; the families are ${Object.keys(LEARNER_FAMILIES).join(', ')}`);
+  for (const [family, entries] of Object.entries(learner)) {
+    const registry = LEARNER_FAMILIES[family as keyof LearnerPolicyPlugins] as KindRegistry<unknown>;
+    for (const [kind, policy] of Object.entries(entries ?? {})) registry.register(kind, policy as KindPlugin<unknown, unknown>, where);
+  }
 }
 
 /**

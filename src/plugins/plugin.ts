@@ -1,5 +1,12 @@
 import type { Router, RouterContext } from '../env/routing/router.js';
+import type { AdvantageNormalizer } from '../learners/policies/advantage-normalization.js';
+import type { EntropySchedule } from '../learners/policies/entropy.js';
+import type { KlController } from '../learners/policies/kl-control.js';
+import type { LrSchedule } from '../learners/policies/learning-rate.js';
+import type { RewardScaler } from '../learners/policies/reward-scaling.js';
+import type { ValueNormalizer } from '../learners/policies/value-normalization.js';
 import type { RewardTermPlugin } from '../reward/registry.js';
+import type { KindPlugin } from './kind-registry.js';
 
 /**
  * What a plug-in module adds to the framework: its default export, named in a
@@ -27,7 +34,28 @@ export interface Plugin {
    * built-in terms do (reward/reward-term.ts); its payments are weighted,
    * credited and logged like theirs.
    */
-  rewardTerms?: Readonly<Record<string, RewardTermPlugin<never>>>;
+  rewardTerms?: Readonly<Record<string, RewardTermPlugin>>;
+  /**
+   * Learner policies, by family and by the `kind` the scenario's `learner`
+   * section gives them (`"learningRate": { "kind": "step", "every": 50 }`).
+   * Each reads its own fields and builds the family's interface, which
+   * includes `state()` and `restore(state)`: what it must keep for a resumed
+   * run to continue exactly (plain JSON; null when it keeps nothing).
+   */
+  learnerPolicies?: LearnerPolicyPlugins;
+}
+
+/** A plug-in's learner policies, by family (see src/learners/policies/). */
+export interface LearnerPolicyPlugins {
+  rewardScaling?: Readonly<Record<string, KindPlugin<RewardScaler, unknown>>>;
+  advantageNormalization?: Readonly<Record<string, KindPlugin<AdvantageNormalizer, unknown>>>;
+  valueNormalization?: Readonly<Record<string, KindPlugin<ValueNormalizer, unknown>>>;
+  /** One entry of `learner.klControl` (a list combines them as it combines the built-ins). */
+  klControl?: Readonly<Record<string, KindPlugin<KlController, unknown>>>;
+  /** A schedule's `multiplier(update, totalUpdates)` may depend on the total, so a run using one cannot change its total on resume. */
+  learningRate?: Readonly<Record<string, KindPlugin<LrSchedule, unknown>>>;
+  /** `learner.entropy.schedule`: built from the entropy section's `coef` and `finalCoef`; told the run's total, like the learning rate. */
+  entropySchedule?: Readonly<Record<string, KindPlugin<EntropySchedule, unknown>>>;
 }
 
 /** Types a plug-in module's default export: `export default definePlugin({ schedulers: { 'my-rule': (ctx) => ({ route }) }, rewardTerms: { ... } })`. */

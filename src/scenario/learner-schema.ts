@@ -1,32 +1,33 @@
 import { z } from 'zod';
 import { fraction, nonNegativeNumber, positiveInt, positiveIntUpTo, positiveNumber } from './fields.js';
 import { MAX_LIST_ENTRIES, MAX_ROLLOUT_COPIES, MAX_ROLLOUT_STEPS } from './limits.js';
+import { openKinds, pluginKind, type PluginKindSpec } from './open-kinds.js';
 
 const bool = z.boolean({ error: 'true or false' });
 const count = z.number({ error: 'a non-negative integer' }).int({ error: 'a non-negative integer' }).nonnegative({ error: 'a non-negative integer' });
 
 /** What scales rewards before advantages are computed (a learner policy: what is rewarded stays in `reward`). */
-export const rewardScalingSchema = z.discriminatedUnion('kind', [
+const builtinRewardScaling = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
   z.strictObject({ kind: z.literal('fixed'), scale: positiveNumber }),
   /** Divide by the running standard deviation of each agent's discounted return (as SB3's VecNormalize), then clip. */
   z.strictObject({ kind: z.literal('running-std'), clip: positiveNumber.default(10) }),
 ]);
 
-export const advantageNormalizationSchema = z.strictObject({
+const builtinAdvantageNormalization = z.strictObject({
   /** Whose statistics normalize an advantage: none, the whole batch, the minibatch, or the agent's own rows in the batch. */
   kind: z.enum(['none', 'batch', 'minibatch', 'agent'], { error: 'none, batch, minibatch or agent' }).default('batch'),
   /** Clamp normalized advantages to +-clamp; omit for no clamp. */
   clamp: positiveNumber.optional(),
 });
 
-export const valueNormalizationSchema = z.discriminatedUnion('kind', [
+const builtinValueNormalization = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
   /** Critics predict returns standardized by a running mean and variance (MAPPO's ValueNorm); GAE de-normalizes. */
   z.strictObject({ kind: z.literal('running'), beta: fraction.default(0.99999) }),
 ]);
 
-export const klControlSchema = z.discriminatedUnion('kind', [
+const builtinKlControl = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
   /** Stop the epoch loop once the mean approx KL of a minibatch exceeds the target. */
   z.strictObject({ kind: z.literal('early-stop'), target: positiveNumber }),
@@ -45,7 +46,8 @@ export const klControlSchema = z.discriminatedUnion('kind', [
 export const entropySchema = z.strictObject({
   /** The entropy bonus coefficient: constant, or scheduled from `coef` to `finalCoef` over the run. */
   coef: nonNegativeNumber.default(0.01),
-  schedule: z.enum(['constant', 'linear', 'cosine'], { error: 'constant, linear or cosine' }).default('constant'),
+  /** A built-in schedule, or one a plug-in registers (checked with the whole scenario). */
+  schedule: z.string({ error: 'constant, linear or cosine, or a schedule a plug-in registers' }).min(1, { error: 'constant, linear or cosine, or a schedule a plug-in registers' }).default('constant'),
   finalCoef: nonNegativeNumber.default(0),
   /** A larger coefficient for the first `updates` updates. */
   warmup: z.strictObject({ updates: positiveInt, coef: nonNegativeNumber }).optional(),
@@ -68,7 +70,7 @@ export const entropySchema = z.strictObject({
     .optional(),
 });
 
-export const learningRateSchema = z.discriminatedUnion('kind', [
+const builtinLearningRate = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('constant') }),
   /** Linear from the optimizer's rate down to `final` times it over the run (CleanRL's anneal_lr). */
   z.strictObject({ kind: z.literal('linear'), final: fraction.default(0) }),
@@ -82,6 +84,26 @@ export const learningRateSchema = z.discriminatedUnion('kind', [
     min: fraction.default(0.01),
   }),
 ]);
+
+/**
+ * The learner policies a scenario chooses by kind, by family: the built-in
+ * kinds of each. Any other kind is a plug-in's (plugins/plugin.ts), which
+ * reads its own fields when the learner is built.
+ */
+export const BUILTIN_LEARNER_KINDS = {
+  rewardScaling: builtinRewardScaling.options.map((o) => o.shape.kind.value),
+  advantageNormalization: builtinAdvantageNormalization.shape.kind.removeDefault().options,
+  valueNormalization: builtinValueNormalization.options.map((o) => o.shape.kind.value),
+  klControl: builtinKlControl.options.map((o) => o.shape.kind.value),
+  learningRate: builtinLearningRate.options.map((o) => o.shape.kind.value),
+  entropySchedule: ['constant', 'linear', 'cosine'],
+} as const;
+
+export const rewardScalingSchema = openKinds(builtinRewardScaling, BUILTIN_LEARNER_KINDS.rewardScaling, pluginKind);
+export const advantageNormalizationSchema = openKinds(builtinAdvantageNormalization, BUILTIN_LEARNER_KINDS.advantageNormalization, pluginKind);
+export const valueNormalizationSchema = openKinds(builtinValueNormalization, BUILTIN_LEARNER_KINDS.valueNormalization, pluginKind);
+export const klControlSchema = openKinds(builtinKlControl, BUILTIN_LEARNER_KINDS.klControl, pluginKind);
+export const learningRateSchema = openKinds(builtinLearningRate, BUILTIN_LEARNER_KINDS.learningRate, pluginKind);
 
 /** How the agents learn: MAPPO's update and its pluggable learner policies. */
 export const learnerSchema = z.strictObject({
@@ -128,7 +150,7 @@ export const learnerSchema = z.strictObject({
     })
     .prefault({}),
   rewardScaling: rewardScalingSchema.default({ kind: 'none' }),
-  advantageNormalization: advantageNormalizationSchema.prefault({}),
+  advantageNormalization: advantageNormalizationSchema.default({ kind: 'batch' }),
   valueNormalization: valueNormalizationSchema.default({ kind: 'none' }),
   /** One KL controller or several (penalties add up; any may stop the epochs). */
   klControl: z
@@ -147,3 +169,10 @@ export type ValueNormalizationSpec = z.infer<typeof valueNormalizationSchema>;
 export type KlControlSpec = z.infer<typeof klControlSchema>;
 export type EntropySpec = z.infer<typeof entropySchema>;
 export type LearningRateSpec = z.infer<typeof learningRateSchema>;
+/** The built-in choices of each family, without a plug-in's. */
+export type BuiltinRewardScaling = z.infer<typeof builtinRewardScaling>;
+export type BuiltinAdvantageNormalization = z.infer<typeof builtinAdvantageNormalization>;
+export type BuiltinValueNormalization = z.infer<typeof builtinValueNormalization>;
+export type BuiltinKlControl = z.infer<typeof builtinKlControl>;
+export type BuiltinLearningRate = z.infer<typeof builtinLearningRate>;
+export type { PluginKindSpec };

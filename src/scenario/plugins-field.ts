@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isKnownHeuristic } from '../env/routing/registry.js';
-import { isKnownRewardTerm } from '../reward/registry.js';
+import { LEARNER_FAMILIES } from '../plugins/plugin-loader.js';
+import { REWARD_TERMS } from '../reward/registry.js';
+import type { LearnerSpec } from './learner-schema.js';
 import { BUILTIN_REWARD_KINDS } from './reward-schema.js';
 import { filePath } from './fields.js';
 import { MAX_LIST_ENTRIES } from './limits.js';
@@ -29,6 +31,24 @@ export function checkHeuristicName(name: string, plugins: readonly string[] | un
 
 /** Checks a reward term's kind as a heuristic's name is checked (see checkHeuristicName). */
 export function checkRewardKind(kind: string, plugins: readonly string[] | undefined, path: (string | number)[], ctx: z.RefinementCtx): void {
-  if (isKnownRewardTerm(kind) || (plugins ?? []).length > 0) return;
+  if (REWARD_TERMS.isKnown(kind) || (plugins ?? []).length > 0) return;
   ctx.addIssue({ code: 'custom', path, message: `must be one of ${BUILTIN_REWARD_KINDS.join(', ')}, or a reward term a plug-in registers (list its module in "plugins"), got ${JSON.stringify(kind)}` });
+}
+
+/** Checks the kinds of the learner's policies, family by family, as checkRewardKind checks a reward term's. */
+export function checkLearnerKinds(learner: LearnerSpec, plugins: readonly string[] | undefined, ctx: z.RefinementCtx): void {
+  if ((plugins ?? []).length > 0) return;
+  const check = (family: keyof typeof LEARNER_FAMILIES, kind: string, path: (string | number)[]): void => {
+    const registry = LEARNER_FAMILIES[family];
+    if (registry.isKnown(kind)) return;
+    ctx.addIssue({ code: 'custom', path, message: `must be one of ${registry.builtinKinds.join(', ')}, or a kind a plug-in registers (list its module in "plugins"), got ${JSON.stringify(kind)}` });
+  };
+  check('rewardScaling', learner.rewardScaling.kind, ['learner', 'rewardScaling', 'kind']);
+  check('advantageNormalization', learner.advantageNormalization.kind, ['learner', 'advantageNormalization', 'kind']);
+  check('valueNormalization', learner.valueNormalization.kind, ['learner', 'valueNormalization', 'kind']);
+  check('learningRate', learner.learningRate.kind, ['learner', 'learningRate', 'kind']);
+  check('entropySchedule', learner.entropy.schedule, ['learner', 'entropy', 'schedule']);
+  const kl = learner.klControl;
+  if (Array.isArray(kl)) kl.forEach((c, i) => check('klControl', c.kind, ['learner', 'klControl', i, 'kind']));
+  else check('klControl', kl.kind, ['learner', 'klControl', 'kind']);
 }

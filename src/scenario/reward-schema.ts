@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fraction, nonNegativeNumber, positiveNumber } from './fields.js';
 import { MAX_LIST_ENTRIES } from './limits.js';
+import { openKinds, pluginKind } from './open-kinds.js';
 
 const weight = z.number({ error: 'a number' }).default(1);
 const scoreTargets = {
@@ -53,7 +54,7 @@ export const BUILTIN_REWARD_KINDS = builtinTermSchema.options.map((o) => o.shape
  * reads itself when the term is built (reward/registry.ts). Whether a plug-in
  * provides the kind is checked with the whole scenario (its `plugins`).
  */
-const pluginTermSchema = z.looseObject({ kind: z.string({ error: 'a reward term kind' }), weight });
+const pluginTermSchema = pluginKind.extend({ weight });
 export type PluginTermSpec = z.infer<typeof pluginTermSchema>;
 /** A built-in reward term as the scenario gives it. */
 export type BuiltinTermSpec = z.infer<typeof builtinTermSchema>;
@@ -63,14 +64,7 @@ export type BuiltinTermSpec = z.infer<typeof builtinTermSchema>;
  * own. A built-in kind is read by its own schema (so a mistake is named by
  * its field); any other kind is a plug-in's.
  */
-export const rewardTermSchema = z.unknown().transform((raw, ctx): BuiltinTermSpec | PluginTermSpec => {
-  const kind = (raw as { kind?: unknown } | null)?.kind;
-  const schema = typeof kind === 'string' && !(BUILTIN_REWARD_KINDS as string[]).includes(kind) ? pluginTermSchema : builtinTermSchema;
-  const result = schema.safeParse(raw, { reportInput: true });
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
-  return z.NEVER;
-});
+export const rewardTermSchema = openKinds(builtinTermSchema, BUILTIN_REWARD_KINDS, pluginTermSchema);
 
 export const rewardSchema = z.strictObject({
   terms: z

@@ -3,7 +3,7 @@ import { worldNames } from '../env/worlds/world-registry.js';
 import { filePath, seedInt } from './fields.js';
 import { learnerSchema } from './learner-schema.js';
 import { networksSchema } from './networks-schema.js';
-import { pluginsField } from './plugins-field.js';
+import { checkLearnerKinds, pluginsField } from './plugins-field.js';
 import { scenarioName, type Scenario } from './scenario-schema.js';
 import { worldTrainingSchema } from './training-schema.js';
 
@@ -42,6 +42,7 @@ export const worldScenarioSchema = z
     training: worldTrainingSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
+    checkLearnerKinds(s.learner, s.plugins, ctx);
     if ('name' in s.world && !worldNames().includes(s.world.name)) {
       ctx.addIssue({
         code: 'custom',

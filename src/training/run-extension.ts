@@ -1,18 +1,21 @@
 import { produce } from 'immer';
 import { InputError } from '../errors.js';
+import { LR_SCHEDULES } from '../learners/policies/learning-rate.js';
 import type { LearnerSpec } from '../scenario/learner-schema.js';
 import type { AnyScenario } from '../scenario/world-scenario-schema.js';
 
 /**
  * The schedules whose value at an update depends on the run's total
- * (learner.updates): a linear or cosine learning rate, a linear or cosine
- * entropy coefficient. The others (constant, plateau, KL to a reference with
+ * (learner.updates): a linear or cosine learning rate (or a plug-in's), a
+ * linear or cosine entropy coefficient. The others (constant, plateau, KL to a reference with
  * its own decayUpdates, warm-ups, the curriculum) count updates from the start
  * and do not care where the run ends.
  */
 export function schedulesOnTotal(learner: LearnerSpec): string[] {
   const out: string[] = [];
-  if (learner.learningRate.kind === 'linear' || learner.learningRate.kind === 'cosine') out.push(`learningRate "${learner.learningRate.kind}"`);
+  const lr = learner.learningRate.kind;
+  // A plug-in's schedule is told the total at every update, so it may depend on it.
+  if (lr === 'linear' || lr === 'cosine' || !LR_SCHEDULES.isBuiltin(lr)) out.push(`learningRate "${lr}"`);
   if (learner.entropy.schedule !== 'constant') out.push(`entropy schedule "${learner.entropy.schedule}"`);
   return out;
 }

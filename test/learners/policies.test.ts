@@ -8,7 +8,7 @@ import { buildLrSchedule } from '../../src/learners/policies/learning-rate.js';
 import { buildRewardScaler } from '../../src/learners/policies/reward-scaling.js';
 import { buildValueNormalizer, RunningValueNorm } from '../../src/learners/policies/value-normalization.js';
 import { RowState } from '../../src/rollout/row-state.js';
-import { entropySchema, klControlSchema, learningRateSchema, rewardScalingSchema, valueNormalizationSchema } from '../../src/scenario/learner-schema.js';
+import { BUILTIN_LEARNER_KINDS, entropySchema, klControlSchema, learningRateSchema, rewardScalingSchema, valueNormalizationSchema } from '../../src/scenario/learner-schema.js';
 import { tableOf } from './table-builder.js';
 
 beforeAll(async () => {
@@ -219,7 +219,6 @@ describe('learning-rate schedules', () => {
 });
 
 describe('registries', () => {
-  const kindsOf = (schema: { options: readonly { shape: { kind: { value: string } } }[] }): string[] => schema.options.map((o) => o.shape.kind.value);
   /** A copy restored from `a`'s checkpoint (JSON, as runs write it). */
   const restored = <T extends { state(): unknown; restore(s: unknown): void }>(a: T, fresh: T): T => {
     fresh.restore(JSON.parse(JSON.stringify(a.state())));
@@ -232,7 +231,7 @@ describe('registries', () => {
 
   it('reward scaling: every kind of the schema builds and resumes from its checkpoint', () => {
     const specs = rewardScalingSchema.array().parse([{ kind: 'none' }, { kind: 'fixed', scale: 0.5 }, { kind: 'running-std' }]);
-    expect(specs.map((s) => s.kind)).toEqual(kindsOf(rewardScalingSchema));
+    expect(specs.map((s) => s.kind)).toEqual(BUILTIN_LEARNER_KINDS.rewardScaling);
     for (const spec of specs) {
       const a = buildRewardScaler(spec);
       a.scale(table, 0.9, 1);
@@ -244,7 +243,7 @@ describe('registries', () => {
 
   it('value normalization: every kind of the schema builds and resumes from its checkpoint', () => {
     const specs = valueNormalizationSchema.array().parse([{ kind: 'none' }, { kind: 'running', beta: 0.9 }]);
-    expect(specs.map((s) => s.kind)).toEqual(kindsOf(valueNormalizationSchema));
+    expect(specs.map((s) => s.kind)).toEqual(BUILTIN_LEARNER_KINDS.valueNormalization);
     for (const spec of specs) {
       const a = buildValueNormalizer(spec);
       a.update([5, 9, -2]);
@@ -261,7 +260,7 @@ describe('registries', () => {
       { kind: 'adaptive-penalty', target: 0.01 },
       { kind: 'reference', initialCoef: 1, decayUpdates: 3 },
     ]);
-    expect(specs.map((s) => s.kind)).toEqual(kindsOf(klControlSchema));
+    expect(specs.map((s) => s.kind)).toEqual(BUILTIN_LEARNER_KINDS.klControl);
     const probe = (c: ReturnType<typeof buildKlController>): unknown[] => [c.penaltyCoef(), c.referenceCoef(2), c.shouldStop(0.05)];
     // Each kind alone, then all of them as one list.
     for (const spec of [...specs, specs]) {
@@ -274,7 +273,7 @@ describe('registries', () => {
 
   it('learning rate: every kind of the schema builds and resumes from its checkpoint', () => {
     const specs = learningRateSchema.array().parse([{ kind: 'constant' }, { kind: 'linear' }, { kind: 'cosine', warmupUpdates: 2 }, { kind: 'plateau', patience: 1 }]);
-    expect(specs.map((s) => s.kind)).toEqual(kindsOf(learningRateSchema));
+    expect(specs.map((s) => s.kind)).toEqual(BUILTIN_LEARNER_KINDS.learningRate);
     for (const spec of specs) {
       const a = buildLrSchedule(spec);
       // Plateau with patience 1: halved after the second update, its history restarted at the third.

@@ -110,7 +110,7 @@ describe('names and modules that cannot be used are one sentence', () => {
     const wrong = scenarioFile('wrong', queueing, (s) => (s.plugins = ['./not-a-plugin.js']));
     const out = await runCli(['simulate', wrong]);
     expect(out.code).toBe(1);
-    expect(out.stderr).toBe(`error: plug-in module ${join(project, 'not-a-plugin.js')}: a plug-in adds schedulers and rewardTerms, not "routers"\n`);
+    expect(out.stderr).toBe(`error: plug-in module ${join(project, 'not-a-plugin.js')}: a plug-in adds schedulers, rewardTerms or learnerPolicies, not "routers"\n`);
   });
 
   it("a built-in's name cannot be taken, nor one another plug-in registered", () => {

@@ -30,7 +30,8 @@ export function replayCommand(io: CliIo): Command {
         // collects the headers the CSV columns depend on; the second prints.
         const headers: RolloutHeader[] = [];
         for (const r of stream) {
-          await verifier?.prepare(r);
+          // Only a run's header may name a world module to load: the records between stay synchronous.
+          if (verifier !== null && r.record.type === 'header') await verifier.prepare(r);
           verifier?.add(r);
           if (r.record.type === 'header') headers.push(r.record);
         }
@@ -41,7 +42,7 @@ export function replayCommand(io: CliIo): Command {
         const summarizer = new RolloutSummarizer();
         for (const r of stream) {
           summarizer.add(r);
-          await verifier?.prepare(r);
+          if (verifier !== null && r.record.type === 'header') await verifier.prepare(r);
           verifier?.add(r);
         }
         for (const w of stream.warnings) io.stderr(`warning: ${w}\n`);

@@ -1,4 +1,5 @@
-import type { AdvantageNormalizationSpec } from '../../scenario/learner-schema.js';
+import { KindRegistry } from '../../plugins/kind-registry.js';
+import { BUILTIN_LEARNER_KINDS, type AdvantageNormalizationSpec, type BuiltinAdvantageNormalization, type PluginKindSpec } from '../../scenario/learner-schema.js';
 
 const EPSILON = 1e-8;
 
@@ -71,17 +72,22 @@ export class MinibatchAdvantageNormalization implements AdvantageNormalizer {
   }
 }
 
+/** The advantage normalizations: the built-in kinds, and those plug-ins registered in this thread. */
+export const ADVANTAGE_NORMALIZERS = new KindRegistry<AdvantageNormalizer>('advantage normalization', BUILTIN_LEARNER_KINDS.advantageNormalization);
+
 /** The registry: the scenario's `learner.advantageNormalization` to its normalizer. */
 export function buildAdvantageNormalizer(spec: AdvantageNormalizationSpec): AdvantageNormalizer {
-  switch (spec.kind) {
+  if (!ADVANTAGE_NORMALIZERS.isBuiltin(spec.kind)) return ADVANTAGE_NORMALIZERS.buildPlugin(spec as PluginKindSpec, 'learner.advantageNormalization');
+  const b = spec as BuiltinAdvantageNormalization;
+  switch (b.kind) {
     case 'none':
-      return new NoAdvantageNormalization(spec.clamp);
+      return new NoAdvantageNormalization(b.clamp);
     case 'batch':
-      return new BatchAdvantageNormalization(spec.clamp);
+      return new BatchAdvantageNormalization(b.clamp);
     case 'agent':
-      return new AgentAdvantageNormalization(spec.clamp);
+      return new AgentAdvantageNormalization(b.clamp);
     case 'minibatch':
-      return new MinibatchAdvantageNormalization(spec.clamp);
+      return new MinibatchAdvantageNormalization(b.clamp);
   }
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EntropySpec } from '../../scenario/learner-schema.js';
+import { KindRegistry } from '../../plugins/kind-registry.js';
+import { BUILTIN_LEARNER_KINDS, type EntropySpec } from '../../scenario/learner-schema.js';
 import { cosineSchedule, linearSchedule, runProgress } from '../schedule.js';
 import { StagnationDetector } from '../stagnation.js';
 import type { Stateful } from '../stateful.js';
@@ -12,8 +13,9 @@ type PulseSpec = NonNullable<EntropySpec['temperature']>;
  * warm-up coefficient replaces it (a boost that keeps a fresh or cloned policy
  * exploring).
  */
-export function entropyCoefficient(spec: EntropySpec, update: number, totalUpdates: number): number {
+export function entropyCoefficient(spec: EntropySpec, update: number, totalUpdates: number, plugin: EntropySchedule | null = null): number {
   if (spec.warmup !== undefined && update <= spec.warmup.updates) return spec.warmup.coef;
+  if (plugin !== null) return plugin.coefficient(update, totalUpdates);
   const p = runProgress(update, totalUpdates);
   switch (spec.schedule) {
     case 'constant':
@@ -22,8 +24,23 @@ export function entropyCoefficient(spec: EntropySpec, update: number, totalUpdat
       return linearSchedule(spec.coef, spec.finalCoef, p);
     case 'cosine':
       return cosineSchedule(spec.coef, spec.finalCoef, p);
+    default:
+      throw new Error(`entropy schedule "${spec.schedule}" is a plug-in's: build it with buildEntropyControl`);
   }
 }
+
+/**
+ * A plug-in's entropy schedule (`learner.entropy.schedule`): the bonus
+ * coefficient of each update, built from the scenario's `coef` and
+ * `finalCoef`. A warm-up still overrides it, and the floor and temperature
+ * pulses work beside it.
+ */
+export interface EntropySchedule extends Stateful {
+  coefficient(update: number, totalUpdates: number): number;
+}
+
+/** The entropy schedules: the built-in ones, and those plug-ins registered in this thread. */
+export const ENTROPY_SCHEDULES = new KindRegistry<EntropySchedule>('entropy schedule', BUILTIN_LEARNER_KINDS.entropySchedule);
 
 /**
  * An extra loss coef · max(0, min − H) while the policy's mean entropy H is
@@ -81,14 +98,19 @@ export class TemperaturePulses implements Stateful {
  */
 export class EntropyControl implements Stateful {
   private readonly pulses: TemperaturePulses | null;
+  /** A plug-in's schedule, when the scenario names one. */
+  private readonly schedule: EntropySchedule | null;
 
   constructor(readonly spec: EntropySpec) {
     this.pulses = spec.temperature === undefined ? null : new TemperaturePulses(spec.temperature);
+    this.schedule = ENTROPY_SCHEDULES.isBuiltin(spec.schedule)
+      ? null
+      : ENTROPY_SCHEDULES.buildPlugin({ kind: spec.schedule, coef: spec.coef, finalCoef: spec.finalCoef }, 'learner.entropy.schedule');
   }
 
   /** c_H of update `update` (1-based) of `totalUpdates`. */
   coefficient(update: number, totalUpdates: number): number {
-    return entropyCoefficient(this.spec, update, totalUpdates);
+    return entropyCoefficient(this.spec, update, totalUpdates, this.schedule);
   }
 
   get floor(): { min: number; coef: number } | null {
@@ -106,10 +128,17 @@ export class EntropyControl implements Stateful {
   }
 
   state(): unknown {
-    return this.pulses?.state() ?? null;
+    const pulses = this.pulses?.state() ?? null;
+    // Without a plug-in's schedule the state is the pulses' alone, as checkpoints have always kept it.
+    return this.schedule === null ? pulses : { pulses, schedule: this.schedule.state() };
   }
 
   restore(s: unknown): void {
+    if (this.schedule !== null) {
+      const st = s as { pulses: unknown; schedule: unknown };
+      this.schedule.restore(st.schedule);
+      s = st.pulses;
+    }
     if (s !== null) this.pulses?.restore(s);
   }
 }

@@ -1,4 +1,5 @@
-import type { KlControlSpec } from '../../scenario/learner-schema.js';
+import { KindRegistry } from '../../plugins/kind-registry.js';
+import { BUILTIN_LEARNER_KINDS, type BuiltinKlControl, type KlControlSpec, type PluginKindSpec } from '../../scenario/learner-schema.js';
 import { linearSchedule } from '../schedule.js';
 import type { Stateful } from '../stateful.js';
 
@@ -149,27 +150,32 @@ export class CombinedKlControl implements KlController {
   }
 }
 
+/** The KL controls: the built-in kinds, and those plug-ins registered in this thread. */
+export const KL_CONTROLS = new KindRegistry<KlController>('KL control', BUILTIN_LEARNER_KINDS.klControl);
+
 /** The registry: the scenario's `learner.klControl` (one or a list) to its controller. */
 export function buildKlController(spec: KlControlSpec | KlControlSpec[]): KlController {
-  return Array.isArray(spec) ? new CombinedKlControl(spec.map(buildOne)) : buildOne(spec);
+  return Array.isArray(spec) ? new CombinedKlControl(spec.map((s, i) => buildOne(s, `learner.klControl[${i}]`))) : buildOne(spec, 'learner.klControl');
 }
 
-/** Whether any controller needs a frozen reference policy. */
+/** Whether any controller needs a frozen reference policy (only the built-in `reference` does). */
 export function needsReference(spec: KlControlSpec | KlControlSpec[]): boolean {
   return (Array.isArray(spec) ? spec : [spec]).some((s) => s.kind === 'reference');
 }
 
-function buildOne(spec: KlControlSpec): KlController {
-  switch (spec.kind) {
+function buildOne(spec: KlControlSpec, where: string): KlController {
+  if (!KL_CONTROLS.isBuiltin(spec.kind)) return KL_CONTROLS.buildPlugin(spec as PluginKindSpec, where);
+  const b = spec as BuiltinKlControl;
+  switch (b.kind) {
     case 'none':
       return new NoKlControl();
     case 'early-stop':
-      return new KlEarlyStop(spec.target);
+      return new KlEarlyStop(b.target);
     case 'fixed-penalty':
-      return new FixedKlPenalty(spec.coef);
+      return new FixedKlPenalty(b.coef);
     case 'adaptive-penalty':
-      return new AdaptiveKlPenalty(spec.target, spec.initialCoef);
+      return new AdaptiveKlPenalty(b.target, b.initialCoef);
     case 'reference':
-      return new ReferenceKl(spec.initialCoef, spec.finalCoef, spec.decayUpdates);
+      return new ReferenceKl(b.initialCoef, b.finalCoef, b.decayUpdates);
   }
 }

@@ -1,4 +1,5 @@
-import type { LearningRateSpec } from '../../scenario/learner-schema.js';
+import { KindRegistry } from '../../plugins/kind-registry.js';
+import { BUILTIN_LEARNER_KINDS, type BuiltinLearningRate, type LearningRateSpec, type PluginKindSpec } from '../../scenario/learner-schema.js';
 import { cosineSchedule, linearSchedule, runProgress } from '../schedule.js';
 import { StagnationDetector } from '../stagnation.js';
 import type { Stateful } from '../stateful.js';
@@ -107,16 +108,21 @@ export class PlateauLr implements LrSchedule {
   }
 }
 
+/** The learning-rate schedules: the built-in kinds, and those plug-ins registered in this thread. */
+export const LR_SCHEDULES = new KindRegistry<LrSchedule>('learning-rate schedule', BUILTIN_LEARNER_KINDS.learningRate);
+
 /** The registry: the scenario's `learner.learningRate` to its schedule. */
 export function buildLrSchedule(spec: LearningRateSpec): LrSchedule {
-  switch (spec.kind) {
+  if (!LR_SCHEDULES.isBuiltin(spec.kind)) return LR_SCHEDULES.buildPlugin(spec as PluginKindSpec, 'learner.learningRate');
+  const b = spec as BuiltinLearningRate;
+  switch (b.kind) {
     case 'constant':
       return new ConstantLr();
     case 'linear':
-      return new LinearLr(spec.final);
+      return new LinearLr(b.final);
     case 'cosine':
-      return new CosineLr(spec.warmupUpdates, spec.final);
+      return new CosineLr(b.warmupUpdates, b.final);
     case 'plateau':
-      return new PlateauLr(spec.factor, spec.patience, spec.threshold, spec.min);
+      return new PlateauLr(b.factor, b.patience, b.threshold, b.min);
   }
 }

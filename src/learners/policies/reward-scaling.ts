@@ -1,6 +1,7 @@
 import { RowState } from '../../rollout/row-state.js';
 import type { TrajectoryTable } from '../../rollout/trajectory-table.js';
-import type { RewardScalingSpec } from '../../scenario/learner-schema.js';
+import { KindRegistry } from '../../plugins/kind-registry.js';
+import { BUILTIN_LEARNER_KINDS, type BuiltinRewardScaling, type PluginKindSpec, type RewardScalingSpec } from '../../scenario/learner-schema.js';
 import { discount } from '../gae.js';
 import { RunningMoments } from '../running-moments.js';
 import type { Stateful } from '../stateful.js';
@@ -104,14 +105,19 @@ export class RunningStdRewardScale implements RewardScaler {
   }
 }
 
+/** The reward scalings: the built-in kinds, and those plug-ins registered in this thread. */
+export const REWARD_SCALERS = new KindRegistry<RewardScaler>('reward scaling', BUILTIN_LEARNER_KINDS.rewardScaling);
+
 /** The registry: the scenario's `learner.rewardScaling` to its scaler. */
 export function buildRewardScaler(spec: RewardScalingSpec): RewardScaler {
-  switch (spec.kind) {
+  if (!REWARD_SCALERS.isBuiltin(spec.kind)) return REWARD_SCALERS.buildPlugin(spec as PluginKindSpec, 'learner.rewardScaling');
+  const b = spec as BuiltinRewardScaling;
+  switch (b.kind) {
     case 'none':
       return new NoRewardScaling();
     case 'fixed':
-      return new FixedRewardScale(spec.scale);
+      return new FixedRewardScale(b.scale);
     case 'running-std':
-      return new RunningStdRewardScale(spec.clip);
+      return new RunningStdRewardScale(b.clip);
   }
 }

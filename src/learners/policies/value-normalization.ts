@@ -1,4 +1,5 @@
-import type { ValueNormalizationSpec } from '../../scenario/learner-schema.js';
+import { KindRegistry } from '../../plugins/kind-registry.js';
+import { BUILTIN_LEARNER_KINDS, type BuiltinValueNormalization, type PluginKindSpec, type ValueNormalizationSpec } from '../../scenario/learner-schema.js';
 import type { Stateful } from '../stateful.js';
 
 const DEBIAS_FLOOR = 1e-5;
@@ -90,12 +91,17 @@ export class RunningValueNorm implements ValueNormalizer {
   }
 }
 
+/** The value normalizations: the built-in kinds, and those plug-ins registered in this thread. */
+export const VALUE_NORMALIZERS = new KindRegistry<ValueNormalizer>('value normalization', BUILTIN_LEARNER_KINDS.valueNormalization);
+
 /** The registry: the scenario's `learner.valueNormalization` to its normalizer. */
 export function buildValueNormalizer(spec: ValueNormalizationSpec): ValueNormalizer {
-  switch (spec.kind) {
+  if (!VALUE_NORMALIZERS.isBuiltin(spec.kind)) return VALUE_NORMALIZERS.buildPlugin(spec as PluginKindSpec, 'learner.valueNormalization');
+  const b = spec as BuiltinValueNormalization;
+  switch (b.kind) {
     case 'none':
       return new NoValueNormalization();
     case 'running':
-      return new RunningValueNorm(spec.beta);
+      return new RunningValueNorm(b.beta);
   }
 }

@@ -1,0 +1,67 @@
+import { InputError } from '../errors.js';
+
+/**
+ * One thing a plug-in adds to a family chosen by `kind` (a reward term, a
+ * learning-rate schedule, ...): how to read the scenario's fields for it (all
+ * but `kind`, and `weight` for reward terms, which the framework applies),
+ * and how to build it. `options` throws an Error whose message says in one
+ * sentence what is wrong.
+ */
+export interface KindPlugin<Built, Options = never> {
+  options?(fields: Record<string, unknown>): Options;
+  create(options: Options): Built;
+}
+
+/**
+ * A family of things a scenario chooses by `kind`: the built-in kinds (built
+ * by the family's own code) and those plug-ins registered in this thread.
+ */
+export class KindRegistry<Built> {
+  private readonly registered = new Map<string, KindPlugin<Built, unknown>>();
+
+  /** `family` names it in sentences ("reward term", "learning-rate schedule"); `path` is where a scenario gives its kind. */
+  constructor(
+    readonly family: string,
+    readonly builtinKinds: readonly string[],
+  ) {}
+
+  /** Adds `kind` in this thread; `where` names the plug-in in errors. */
+  register(kind: string, plugin: KindPlugin<Built, unknown>, where: string): void {
+    if (this.builtinKinds.includes(kind)) throw new InputError(`${where}: ${this.family} "${kind}" is a built-in kind; choose another`);
+    if (plugin === null || typeof plugin !== 'object' || typeof plugin.create !== 'function') {
+      throw new InputError(`${where}: ${this.family} "${kind}" must be { options?(fields), create(options) }`);
+    }
+    const existing = this.registered.get(kind);
+    if (existing !== undefined && existing !== plugin) throw new InputError(`${where}: ${this.family} "${kind}" is already registered by another plug-in; choose another kind`);
+    this.registered.set(kind, plugin);
+  }
+
+  /** Whether this thread knows the kind (built in, or registered by a loaded plug-in). */
+  isKnown(kind: string): boolean {
+    return this.builtinKinds.includes(kind) || this.registered.has(kind);
+  }
+
+  isBuiltin(kind: string): boolean {
+    return this.builtinKinds.includes(kind);
+  }
+
+  /**
+   * Builds a plug-in's kind from the scenario's fields (`spec`, whose `kind`
+   * and any of `omit` the plug-in does not read); `where` names the place in
+   * the scenario in errors, and a plug-in's refusal is its own sentence after it.
+   */
+  buildPlugin(spec: { kind: string } & Record<string, unknown>, where: string, omit: readonly string[] = []): Built {
+    const plugin = this.registered.get(spec.kind);
+    if (plugin === undefined) {
+      throw new InputError(`${where}: ${this.family} "${spec.kind}" is neither built in (${this.builtinKinds.join(', ')}) nor registered by a loaded plug-in (a scenario's "plugins")`);
+    }
+    const fields = Object.fromEntries(Object.entries(spec).filter(([k]) => k !== 'kind' && !omit.includes(k)));
+    let options: unknown = fields;
+    try {
+      if (plugin.options !== undefined) options = plugin.options(fields);
+    } catch (e) {
+      throw new InputError(`${where} (${spec.kind}): ${(e as Error).message}`);
+    }
+    return plugin.create(options);
+  }
+}
