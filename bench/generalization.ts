@@ -6,6 +6,7 @@
 import { produce } from 'immer';
 import { applyOverrides } from '../src/scenario/overrides.js';
 import type { Scenario } from '../src/scenario/scenario-schema.js';
+import { isLlmType } from '../src/scenario/cluster-schema.js';
 
 export interface Variant {
   name: string;
@@ -20,7 +21,7 @@ const TRACE = 'data/traces/azure-llm-2023-conv.csv';
 function scaleIterationTimes(s: Scenario, factor: number): Scenario {
   return produce(s, (d) => {
     for (const type of Object.values(d.cluster.replicaTypes)) {
-      if (type.model !== 'llm') continue;
+      if (!isLlmType(type)) continue;
       const t = type.iterationTime;
       t.overhead *= factor;
       t.perPrefillToken *= factor;

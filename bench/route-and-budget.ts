@@ -19,6 +19,7 @@ import type { Scenario } from '../src/scenario/scenario-schema.js';
 import type { Figure } from './harness.js';
 import { fixedBudget, pct, SLO_TABLE_HEAD, sloLine, sloRow, type SloRow } from './slo-rows.js';
 import { actingAs, publish, simulateSeeds, studyArgs, trainAndEvaluate, trainAndEvaluateScenario, trainingFigures, type TrainedSeed } from './training-study.js';
+import { isLlmType } from '../src/scenario/cluster-schema.js';
 
 const SCENARIO = 'scenarios/route-and-budget.json';
 const REPORT = 'docs/multi-agent/route-and-budget.md';
@@ -47,7 +48,7 @@ progress('training the scheduler and the replica agents together');
 const together = await trainAndEvaluate(SCENARIO, study, TRAINING_CAP_SECONDS);
 const { scenario } = together;
 // The replicas' heuristic keeps each type's own chunk, the budget the scenario gives it.
-const ownBudgets = new Set(Object.values(scenario.cluster.replicaTypes).flatMap((t) => (t.model === 'llm' && t.batching.kind === 'sarathi' ? [t.batching.chunkSize] : [])));
+const ownBudgets = new Set(Object.values(scenario.cluster.replicaTypes).flatMap((t) => (isLlmType(t) && t.batching.kind === 'sarathi' ? [t.batching.chunkSize] : [])));
 const replicaHeuristic = `fixed ${[...ownBudgets].join('/')}`;
 progress(`training the scheduler alone, the replicas on their ${replicaHeuristic} budget`);
 const schedulerAlone = await trainAndEvaluateScenario(

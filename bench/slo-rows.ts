@@ -4,13 +4,14 @@ import { meanCi, type MeanCi } from '../src/evaluation/confidence-interval.js';
 import type { SimulationReport } from '../src/env/metrics/report.js';
 import type { Scenario } from '../src/scenario/scenario-schema.js';
 import { pm } from './training-study.js';
+import { isLlmType } from '../src/scenario/cluster-schema.js';
 
 /** The scenario with every LLM replica type's budget (chunk) fixed at `budget`, and the replicas on their own budgets. */
 export function fixedBudget(s: Scenario, budget: number): Scenario {
   return produce(s, (d) => {
     d.agents.replica.policy = 'fixed';
     for (const type of Object.values(d.cluster.replicaTypes)) {
-      if (type.model !== 'llm') continue;
+      if (!isLlmType(type)) continue;
       if (type.batching.kind === 'sarathi') type.batching.chunkSize = budget;
       else type.batching.maxBatchTokens = budget;
     }

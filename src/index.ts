@@ -18,8 +18,8 @@
  *   module's default export is {@link defineWorld}`({ create })`, and
  *   {@link registerWorld} names one from code. Training, checkpoints,
  *   validation, recording, `eval` and `ablate` work on any world.
- * - Plug-ins: {@link definePlugin} adds heuristic schedulers, reward terms
- *   and learner policies a scenario names like the built-ins (`"plugins": ["./my-rules.js"]`, loaded by every
+ * - Plug-ins: {@link definePlugin} adds heuristic schedulers, reward terms,
+ *   learner policies and replica models a scenario names like the built-ins (`"plugins": ["./my-rules.js"]`, loaded by every
  *   thread; or {@link registerPlugin} from code, in this thread).
  * - Rollout files: {@link RolloutWriter}, {@link readRollout} and
  *   {@link RolloutStream} (msgpack; the format is in docs/cli.md).
@@ -68,6 +68,9 @@ export type { RewardTermPlugin } from './reward/registry.js';
 export { TEAM, type Beneficiary, type RewardContext, type RewardTerm } from './reward/reward-term.js';
 export { EventKind, type SimEvent } from './env/core/sim-event.js';
 export type { Replica } from './env/cluster/replica.js';
+export type { ReplicaHost, ReplicaModelPlugin } from './env/cluster/replica-models.js';
+export type { ReplicaStats } from './env/cluster/replica-stats.js';
+export type { Rng } from './env/rng.js';
 export type { Capacity } from './env/cluster/capacity.js';
 export { ClusterEnv } from './env/cluster-env.js';
 export { ServingSimulation } from './env/serving-simulation.js';

@@ -17,6 +17,7 @@ export type RngState = readonly [number, number, number, number];
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
 
+/** A seeded stream of random numbers (see the top of this file): `next()` in [0, 1), `int(n)`, `normal()`, and `derive(label)` for an independent named stream. */
 export class Rng {
   private s0 = 0;
   private s1 = 0;

@@ -1,5 +1,5 @@
 import { produce } from 'immer';
-import { replicaTypeNames, replicaTypeOf, type ReplicaTypeSpec } from '../scenario/cluster-schema.js';
+import { isFifoType, isLlmType, replicaTypeNames, replicaTypeOf, type ReplicaTypeSpec } from '../scenario/cluster-schema.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { meanServiceSeconds, priceWork, pricingOf } from '../env/cluster/work-pricing.js';
 import { InputError } from '../errors.js';
@@ -45,8 +45,10 @@ const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 function pool(types: readonly ReplicaTypeSpec[], scenario: string): ReplicaTypeSpec {
   const first = types[0];
-  if (first.model === 'fifo') {
-    const fifo = types.filter((t) => t.model === 'fifo');
+  const plugin = types.find((t) => !isLlmType(t) && !isFifoType(t));
+  if (plugin !== undefined) throw new InputError(`the pooled-cluster reference pools LLM or FIFO replicas only, and scenario "${scenario}" has replicas of the plug-in model "${plugin.model}"`);
+  if (isFifoType(first)) {
+    const fifo = types.filter(isFifoType);
     const kinds = new Set(fifo.map((t) => t.serviceTime.kind));
     if (fifo.length !== types.length) throw new InputError(`the pooled-cluster reference needs replicas of one model, and scenario "${scenario}" mixes FIFO and LLM replicas`);
     if (kinds.size > 1) throw new InputError(`the pooled-cluster reference needs one service-time kind, and scenario "${scenario}" mixes ${[...kinds].join(' and ')} service times`);
@@ -57,7 +59,7 @@ function pool(types: readonly ReplicaTypeSpec[], scenario: string): ReplicaTypeS
       s.kind === 'deterministic' ? { ...s, value: s.value * scale } : s.kind === 'uniform' ? { ...s, min: s.min * scale, max: s.max * scale } : { ...s, mean: s.mean * scale };
     return { ...first, serviceTime, costPerSecond: sum(types.map((t) => t.costPerSecond)) };
   }
-  const llm = types.filter((t) => t.model === 'llm');
+  const llm = types.filter(isLlmType);
   if (llm.length !== types.length) throw new InputError(`the pooled-cluster reference needs replicas of one model, and scenario "${scenario}" mixes LLM and FIFO replicas`);
   if (new Set(llm.map((t) => t.batching.kind)).size > 1) {
     throw new InputError(`the pooled-cluster reference needs one batching kind, and scenario "${scenario}" mixes vllm and sarathi replicas`);

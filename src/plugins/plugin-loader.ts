@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { registerReplicaModel } from '../env/cluster/replica-models.js';
 import { registerScheduler } from '../env/routing/registry.js';
 import { ADVANTAGE_NORMALIZERS } from '../learners/policies/advantage-normalization.js';
 import { ENTROPY_SCHEDULES } from '../learners/policies/entropy.js';
@@ -24,7 +25,7 @@ export const LEARNER_FAMILIES: { readonly [F in keyof LearnerPolicyPlugins]-?: K
 };
 
 /** What a plug-in may add (see Plugin). */
-const PLUGIN_FAMILIES = ['schedulers', 'rewardTerms', 'learnerPolicies'];
+const PLUGIN_FAMILIES = ['schedulers', 'rewardTerms', 'learnerPolicies', 'replicaModels'];
 
 /** Plug-in modules this thread has loaded, by absolute path. */
 const loaded = new Set<string>();
@@ -37,9 +38,10 @@ const loaded = new Set<string>();
 export function registerPlugin(plugin: Plugin, where = 'registerPlugin'): void {
   if (plugin === null || typeof plugin !== 'object') throw new InputError(`${where} is no plug-in: its default export must be definePlugin({ schedulers: { ... }, rewardTerms: { ... } })`);
   const unknown = Object.keys(plugin).filter((k) => !PLUGIN_FAMILIES.includes(k));
-  if (unknown.length > 0) throw new InputError(`${where}: a plug-in adds schedulers, rewardTerms or learnerPolicies, not ${unknown.map((k) => `"${k}"`).join(', ')}`);
+  if (unknown.length > 0) throw new InputError(`${where}: a plug-in adds schedulers, rewardTerms, learnerPolicies or replicaModels, not ${unknown.map((k) => `"${k}"`).join(', ')}`);
   for (const [name, factory] of Object.entries(plugin.schedulers ?? {})) registerScheduler(name, factory, where);
   for (const [kind, term] of Object.entries(plugin.rewardTerms ?? {})) REWARD_TERMS.register(kind, term, where);
+  for (const [model, replica] of Object.entries(plugin.replicaModels ?? {})) registerReplicaModel(model, replica, where);
   const learner = plugin.learnerPolicies ?? {};
   const unknownFamilies = Object.keys(learner).filter((f) => !(f in LEARNER_FAMILIES));
   if (unknownFamilies.length > 0) throw new InputError(`${where}: learnerPolicies has no family ${unknownFamilies.map((f) => `"${f}"`).join(', ')}; the families are ${Object.keys(LEARNER_FAMILIES).join(', ')}`);

@@ -1,3 +1,4 @@
+import type { ReplicaModelPlugin } from '../env/cluster/replica-models.js';
 import type { Router, RouterContext } from '../env/routing/router.js';
 import type { AdvantageNormalizer } from '../learners/policies/advantage-normalization.js';
 import type { EntropySchedule } from '../learners/policies/entropy.js';
@@ -43,6 +44,12 @@ export interface Plugin {
    * run to continue exactly (plain JSON; null when it keeps nothing).
    */
   learnerPolicies?: LearnerPolicyPlugins;
+  /**
+   * Replica models, by the `model` a scenario's `cluster.replicaTypes` give
+   * them: servers of your own beside the LLM and FIFO servers, priced for the
+   * speed-aware routers and the schedulers' observations by the model itself.
+   */
+  replicaModels?: Readonly<Record<string, ReplicaModelPlugin>>;
 }
 
 /** A plug-in's learner policies, by family (see src/learners/policies/). */

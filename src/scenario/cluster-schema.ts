@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { minNotAboveMax, nonNegativeNumber, positiveIntUpTo, positiveNumber } from './fields.js';
 import { RESERVED_LIST, RESERVED_NAMES } from './reserved-names.js';
 import { MAX_BATCH_SIZE, MAX_BATCH_TOKENS, MAX_BLOCK_SIZE, MAX_KV_BLOCKS, MAX_REPLICAS } from './limits.js';
+import { openKinds } from './open-kinds.js';
 
 /** How an LLM replica forms its next batch. */
 export const batchingSchema = z.discriminatedUnion('kind', [
@@ -39,7 +40,7 @@ export const serviceTimeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('uniform'), min: positiveNumber, max: positiveNumber }).superRefine(minNotAboveMax),
 ]);
 
-export const replicaTypeSchema = z.discriminatedUnion('model', [
+const builtinReplicaType = z.discriminatedUnion('model', [
   /** A continuous-batching LLM server with a paged KV cache. */
   z.strictObject({
     model: z.literal('llm'),
@@ -52,6 +53,21 @@ export const replicaTypeSchema = z.discriminatedUnion('model', [
   /** A single server with a FIFO queue and a service-time distribution (queueing-theory checks). */
   z.strictObject({ model: z.literal('fifo'), serviceTime: serviceTimeSchema, costPerSecond: nonNegativeNumber.default(0) }),
 ]);
+
+/** The built-in replica models. */
+export const BUILTIN_REPLICA_MODELS = builtinReplicaType.options.map((o) => o.shape.model.value);
+
+/**
+ * A plug-in's replica model: its name, what it costs per second while it runs
+ * (the framework's capacity accounting applies it), and fields the plug-in
+ * reads itself. Whether a plug-in provides the model is checked with the
+ * whole scenario (its `plugins`).
+ */
+const pluginReplicaType = z.looseObject({ model: z.string({ error: 'a replica model' }), costPerSecond: nonNegativeNumber.default(0) });
+export type PluginReplicaSpec = z.infer<typeof pluginReplicaType>;
+
+/** A replica type: an LLM server, a FIFO server, or a plug-in's model (by `model`). */
+export const replicaTypeSchema = openKinds(builtinReplicaType, BUILTIN_REPLICA_MODELS, pluginReplicaType, 'model');
 
 const RESERVED_TYPE_NAME = `is not a usable replica type name (${RESERVED_LIST} are reserved); name it something else`;
 
@@ -148,6 +164,17 @@ export type IterationTimeSpec = z.infer<typeof iterationTimeSchema>;
 export type ServiceTimeSpec = z.infer<typeof serviceTimeSchema>;
 export type ReplicaTypeSpec = z.infer<typeof replicaTypeSchema>;
 export type LlmReplicaSpec = Extract<ReplicaTypeSpec, { model: 'llm' }>;
+export type FifoReplicaSpec = Extract<ReplicaTypeSpec, { model: 'fifo' }>;
+
+/** Whether a replica type is the built-in LLM server (a plug-in's model may not take its name, so the name decides). */
+export function isLlmType(t: ReplicaTypeSpec): t is LlmReplicaSpec {
+  return t.model === 'llm';
+}
+
+/** Whether a replica type is the built-in FIFO server. */
+export function isFifoType(t: ReplicaTypeSpec): t is FifoReplicaSpec {
+  return t.model === 'fifo';
+}
 export type ClusterSpec = z.infer<typeof clusterSchema>;
 export type AutoscalingSpec = z.infer<typeof autoscalingSchema>;
 

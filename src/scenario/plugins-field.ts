@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { isKnownReplicaModel } from '../env/cluster/replica-models.js';
 import { isKnownHeuristic } from '../env/routing/registry.js';
+import { BUILTIN_REPLICA_MODELS } from './cluster-schema.js';
 import { LEARNER_FAMILIES } from '../plugins/plugin-loader.js';
 import { REWARD_TERMS } from '../reward/registry.js';
 import type { LearnerSpec } from './learner-schema.js';
@@ -51,4 +53,17 @@ export function checkLearnerKinds(learner: LearnerSpec, plugins: readonly string
   const kl = learner.klControl;
   if (Array.isArray(kl)) kl.forEach((c, i) => check('klControl', c.kind, ['learner', 'klControl', i, 'kind']));
   else check('klControl', kl.kind, ['learner', 'klControl', 'kind']);
+}
+
+/** Checks the replica types' models as checkRewardKind checks a reward term's kind. */
+export function checkReplicaModels(types: Readonly<Record<string, { model: string }>>, plugins: readonly string[] | undefined, ctx: z.RefinementCtx): void {
+  if ((plugins ?? []).length > 0) return;
+  for (const [name, type] of Object.entries(types)) {
+    if (isKnownReplicaModel(type.model)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cluster', 'replicaTypes', name, 'model'],
+      message: `must be one of ${BUILTIN_REPLICA_MODELS.join(', ')}, or a replica model a plug-in registers (list its module in "plugins"), got ${JSON.stringify(type.model)}`,
+    });
+  }
 }

@@ -3,7 +3,7 @@ import { agentsSchema, type SchedulerPolicyName } from './agents-schema.js';
 import { clusterSchema } from './cluster-schema.js';
 import { positiveIntUpTo, positiveNumber, seedInt } from './fields.js';
 import { learnerSchema } from './learner-schema.js';
-import { checkHeuristicName, checkLearnerKinds, checkRewardKind, pluginsField } from './plugins-field.js';
+import { checkHeuristicName, checkLearnerKinds, checkReplicaModels, checkRewardKind, pluginsField } from './plugins-field.js';
 import { MAX_NAME_LENGTH, MAX_REQUESTS } from './limits.js';
 import { rewardSchema } from './reward-schema.js';
 import { trainingSchema, type TrainingSpec } from './training-schema.js';
@@ -64,6 +64,7 @@ export const scenarioSchema = z
     else p.forEach((name, i) => checkHeuristicName(name, s.plugins, ['agents', 'scheduler', 'policy', i], ctx));
     s.reward.terms.forEach((t, i) => checkRewardKind(t.kind, s.plugins, ['reward', 'terms', i, 'kind'], ctx));
     checkLearnerKinds(s.learner, s.plugins, ctx);
+    checkReplicaModels(s.cluster.replicaTypes, s.plugins, ctx);
     const warm = s.training.warmStart;
     if (warm !== undefined) checkHeuristicName(warm.heuristic, s.plugins, ['training', 'warmStart', 'heuristic'], ctx, false);
     if (typeof p !== 'string' && p.length !== s.workload.frontends) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ServingSimulation } from '../../src/env/serving-simulation.js';
 import { InputError } from '../../src/errors.js';
 import { POOLED_TYPE, pooledScenario } from '../../src/evaluation/pooled-cluster.js';
-import type { LlmReplicaSpec, ReplicaTypeSpec } from '../../src/scenario/cluster-schema.js';
+import { isFifoType, isLlmType, type LlmReplicaSpec, type ReplicaTypeSpec } from '../../src/scenario/cluster-schema.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/scenario-schema.js';
 
@@ -13,7 +13,7 @@ const MM1 = loadScenario('scenarios/queueing-mm1.json');
 /** A replica type of the scenario that must be an LLM type (to edit it inside `produce`). */
 function llm(s: Scenario, name: string): LlmReplicaSpec {
   const t = s.cluster.replicaTypes[name];
-  if (t.model !== 'llm') throw new Error(`${name} is not an LLM type`);
+  if (!isLlmType(t)) throw new Error(`${name} is not an LLM type`);
   return t;
 }
 
@@ -43,7 +43,7 @@ function refusal(s: Scenario): InputError {
 describe('pooledScenario on an LLM cluster', () => {
   it('merges 2 fast + 2 slow replicas into one fast replica as fast as all four', () => {
     const t = pooledType(pooledScenario(DEFAULT));
-    if (t.model !== 'llm') throw new Error('the pooled default cluster must be an LLM replica');
+    if (!isLlmType(t)) throw new Error('the pooled default cluster must be an LLM replica');
     // Fast and slow constants of scenarios/default.json, two replicas of each: rates add.
     expectClose(t.iterationTime.overhead, 1 / (2 / 0.01 + 2 / 0.03));
     expect(t.iterationTime.overhead).toBeCloseTo(0.00375, 15);
@@ -68,7 +68,7 @@ describe('pooledScenario on an LLM cluster', () => {
     });
     const t = pooledType(pooledScenario(costly));
     expect(t.costPerSecond).toBe(2.5);
-    if (t.model !== 'llm') throw new Error('the pooled cluster must be an LLM replica');
+    if (!isLlmType(t)) throw new Error('the pooled cluster must be an LLM replica');
     expect(t.batching).toEqual({ kind: 'sarathi', maxBatchSize: 32, chunkSize: 512 });
   });
 
@@ -77,7 +77,7 @@ describe('pooledScenario on an LLM cluster', () => {
       s.cluster.replicas = [{ type: 'fast', count: 4 }];
     });
     const t = pooledType(pooledScenario(four));
-    if (t.model !== 'llm') throw new Error('the pooled cluster must be an LLM replica');
+    if (!isLlmType(t)) throw new Error('the pooled cluster must be an LLM replica');
     // A full decode batch of 64 takes a quarter of one fast replica's time: four replicas' throughput, no more.
     const one = llm(produce(DEFAULT, () => {}), 'fast');
     const step = (x: LlmReplicaSpec): number => x.iterationTime.overhead + 64 * x.iterationTime.perDecodeSeq + 64 * 1000 * x.iterationTime.perKvToken;
@@ -90,7 +90,7 @@ describe('pooledScenario on an LLM cluster', () => {
       llm(s, 'slow').iterationTime.perKvToken = 0;
     });
     const t = pooledType(pooledScenario(free));
-    if (t.model !== 'llm') throw new Error('the pooled cluster must be an LLM replica');
+    if (!isLlmType(t)) throw new Error('the pooled cluster must be an LLM replica');
     expect(t.iterationTime.perKvToken).toBe(0);
     // The other constants are untouched by it.
     expectClose(t.iterationTime.overhead, 0.00375);
@@ -133,7 +133,7 @@ describe('pooledScenario on FIFO servers', () => {
     });
     // Means 2 s and 4 s: rates 1/2 + 1/4 = 3/4 per second, a mean of 4/3 s, the first type's range scaled by 2/3.
     const t = pooledType(pooledScenario(mixed));
-    if (t.model !== 'fifo' || t.serviceTime.kind !== 'uniform') throw new Error('the pooled server must keep the uniform kind');
+    if (!isFifoType(t) || t.serviceTime.kind !== 'uniform') throw new Error('the pooled server must keep the uniform kind');
     expectClose(t.serviceTime.min, 2 / 3);
     expectClose(t.serviceTime.max, 2);
     expect(t.costPerSecond).toBe(3);

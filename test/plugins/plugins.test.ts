@@ -110,7 +110,7 @@ describe('names and modules that cannot be used are one sentence', () => {
     const wrong = scenarioFile('wrong', queueing, (s) => (s.plugins = ['./not-a-plugin.js']));
     const out = await runCli(['simulate', wrong]);
     expect(out.code).toBe(1);
-    expect(out.stderr).toBe(`error: plug-in module ${join(project, 'not-a-plugin.js')}: a plug-in adds schedulers, rewardTerms or learnerPolicies, not "routers"\n`);
+    expect(out.stderr).toBe(`error: plug-in module ${join(project, 'not-a-plugin.js')}: a plug-in adds schedulers, rewardTerms, learnerPolicies or replicaModels, not "routers"\n`);
   });
 
   it("a built-in's name cannot be taken, nor one another plug-in registered", () => {
@@ -178,5 +178,55 @@ describe("a plug-in's reward term", () => {
     expect(() => loadScenario(unknown)).toThrow(/reward\.terms\[0\]\.kind must be one of latency, logistic-latency, score, delta-score, load-balance, slo, npv, budget, throughput, or a reward term a plug-in registers \(list its module in "plugins"\), got "in-time"$/);
     const builtin = scenarioFile('bad-slo', 'scenarios/single-agent-ppo.json', (s) => (s.reward = { terms: [{ kind: 'slo', ttft: 1 }] }));
     expect(() => loadScenario(builtin)).toThrow(`${builtin}: reward.terms[0].tbt is missing: expected a positive number`);
+  });
+});
+
+describe("a plug-in's replica model", () => {
+  const cluster = (types: Record<string, unknown>, replicas: { type: string; count: number }[]): ((s: Record<string, unknown>) => void) => (s) => {
+    s.plugins = ['./batch-server.js'];
+    s.horizon = 30;
+    const c = s.cluster as Record<string, unknown>;
+    c.replicaTypes = { ...(c.replicaTypes as object), ...types };
+    c.replicas = replicas;
+  };
+  const batching = { model: 'batch-server', batch: 8, perToken: 0.0004, costPerSecond: 2 };
+
+  beforeAll(() => cpSync('test/fixtures/plugins/batch-server.js', join(project, 'batch-server.js')));
+
+  it('serves every request routed to it, costs what its type says, and speed-aware routers price it by its model', async () => {
+    const file = scenarioFile('batched', 'scenarios/single-agent-ppo.json', cluster({ batched: batching }, [{ type: 'fast', count: 1 }, { type: 'batched', count: 2 }]));
+    const report = JSON.parse((await runCli(['simulate', file, '--scheduler', 'least-work', '--json'])).stdout);
+    expect(report.requests.completed).toBe(report.requests.arrived);
+    expect(report.replicas.map((r: { type: string }) => r.type)).toEqual(['fast', 'batched', 'batched']);
+    for (const r of report.replicas.slice(1)) expect(r.requestsPerSec).toBeGreaterThan(0);
+    expect(report.cost.perSecond).toBeCloseTo(4, 10); // two batch servers at 2 per second; the LLM type costs nothing
+    const again = JSON.parse((await runCli(['simulate', file, '--scheduler', 'least-work', '--json'])).stdout);
+    expect(again.latency).toEqual(report.latency);
+  });
+
+  it('a learned scheduler trains over it on 2 threads, observing its speed', async () => {
+    const file = scenarioFile('batched-train', 'scenarios/single-agent-ppo.json', (s) => {
+      cluster({ batched: batching }, [{ type: 'fast', count: 1 }, { type: 'batched', count: 2 }])(s);
+      s.learner = { ...(s.learner as object), updates: 1, rollout: { copies: 2, rounds: 16 }, minibatchSize: 32 };
+    });
+    const result = await runTraining({ scenario: loadScenario(file), runDir: join(project, 'runs', 'batched'), resume: false, threads: 2, backend: 'cpu' });
+    expect(result.updates).toBe(1);
+    expect(result.final.throughputRps).toBeGreaterThan(0);
+  });
+
+  it('its fields are its to check; an unknown model without plug-ins is refused at load; the pooled reference refuses it', async () => {
+    const bad = scenarioFile('bad-batch', 'scenarios/single-agent-ppo.json', cluster({ batched: { ...batching, batch: 0 } }, [{ type: 'batched', count: 1 }]));
+    const out = await runCli(['simulate', bad, '--scheduler', 'sed']);
+    expect(out.stderr).toBe('error: cluster.replicaTypes.batched (batch-server): batch must be a positive integer, got 0\n');
+    const unknown = scenarioFile('no-model', 'scenarios/single-agent-ppo.json', (s) => {
+      cluster({ batched: { ...batching, model: 'tpu-pod' } }, [{ type: 'batched', count: 1 }])(s);
+      delete s.plugins;
+    });
+    expect(() => loadScenario(unknown)).toThrow(
+      `${unknown}: cluster.replicaTypes.batched.model must be one of llm, fifo, or a replica model a plug-in registers (list its module in "plugins"), got "tpu-pod"`,
+    );
+    const pooled = scenarioFile('pooled-batch', 'scenarios/single-agent-ppo.json', cluster({ batched: batching }, [{ type: 'batched', count: 2 }]));
+    const compared = await runCli(['compare', pooled, '--seeds', '1', '--references']);
+    expect(compared.stderr).toBe('error: the pooled-cluster reference pools LLM or FIFO replicas only, and scenario "pooled-batch" has replicas of the plug-in model "batch-server"\n');
   });
 });

@@ -1,4 +1,4 @@
-import { hasLoadReports, replicaTypeNames, replicaTypeOf } from '../../scenario/cluster-schema.js';
+import { hasLoadReports, isLlmType, replicaTypeNames, replicaTypeOf } from '../../scenario/cluster-schema.js';
 import { schedulerPolicyOf, type Scenario } from '../../scenario/scenario-schema.js';
 import type { AgentInfo } from '../multi-agent/contract.js';
 import type { Responsibility } from '../multi-agent/credit-assignment.js';
@@ -40,7 +40,8 @@ export class AgentRoster implements Responsibility {
     if (scenario.agents.replica.policy === 'learned') {
       const budgets = scenario.agents.replica.tokenBudgets.length;
       types.forEach((type, r) => {
-        if (replicaTypeOf(scenario.cluster, type).model !== 'llm') return;
+        // Replica agents choose an LLM server's token budget: other models have none.
+        if (!isLlmType(replicaTypeOf(scenario.cluster, type))) return;
         wanted.push({ id: `replica/r${r}`, role: 'replica', subject: r, obsSize: REPLICA_OBSERVATION_SIZE, actionCount: budgets });
       });
     }

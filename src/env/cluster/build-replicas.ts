@@ -1,4 +1,6 @@
-import { replicaTypeNames, replicaTypeOf, type ClusterSpec, type ServiceTimeSpec } from '../../scenario/cluster-schema.js';
+import { InputError } from '../../errors.js';
+import { isFifoType, isLlmType, replicaTypeNames, replicaTypeOf, type ClusterSpec, type PluginReplicaSpec, type ServiceTimeSpec } from '../../scenario/cluster-schema.js';
+import { EventKind } from '../core/sim-event.js';
 import type { EventLoop } from '../core/event-loop.js';
 import { constant, exponential, gamma, lognormal, uniform, type Sampler } from '../distributions.js';
 import type { Rng } from '../rng.js';
@@ -7,6 +9,8 @@ import { prefillFirst } from './batching/prefill-first.js';
 import { FifoReplica } from './fifo-replica.js';
 import { LlmReplica } from './llm-replica.js';
 import type { Replica } from './replica.js';
+import { type ReplicaHost, pluginReplicaModel } from './replica-models.js';
+import { ReplicaStats } from './replica-stats.js';
 import { pricingOf } from './work-pricing.js';
 
 const BATCH_POLICIES = { vllm: prefillFirst, sarathi: chunkedPrefill };
@@ -15,10 +19,31 @@ const BATCH_POLICIES = { vllm: prefillFirst, sarathi: chunkedPrefill };
 export function buildReplicas(spec: ClusterSpec, loop: EventLoop, rng: Rng): Replica[] {
   return replicaTypeNames(spec).map((name, index) => {
     const type = replicaTypeOf(spec, name);
-    return type.model === 'llm'
-      ? new LlmReplica(index, name, loop, type, BATCH_POLICIES[type.batching.kind])
-      : new FifoReplica(index, name, loop, serviceTime(type.serviceTime), rng.derive(`service/${index}`), pricingOf(type));
+    if (isLlmType(type)) return new LlmReplica(index, name, loop, type, BATCH_POLICIES[type.batching.kind]);
+    if (isFifoType(type)) return new FifoReplica(index, name, loop, serviceTime(type.serviceTime), rng.derive(`service/${index}`), pricingOf(type));
+    return pluginReplica(type as PluginReplicaSpec, name, index, loop, rng.derive(`service/${index}`));
   });
+}
+
+/** A replica of a plug-in's model, given a host onto the event loop (see ReplicaHost). */
+function pluginReplica(type: PluginReplicaSpec, name: string, index: number, loop: EventLoop, rng: Rng): Replica {
+  const where = `cluster.replicaTypes.${name}`;
+  const { plugin, options } = pluginReplicaModel(type, where);
+  const host: ReplicaHost = {
+    index,
+    typeName: name,
+    rng,
+    stats: new ReplicaStats(),
+    pricing: plugin.pricing(options),
+    now: () => loop.now,
+    scheduleStep: (delay) => loop.schedule(delay, EventKind.ReplicaStepDone, index),
+    firstToken: (request) => loop.notify(EventKind.FirstToken, index, request),
+    completed: (request) => loop.notify(EventKind.RequestCompleted, index, request),
+  };
+  const replica = plugin.create(options, host);
+  const missing = ['enqueue', 'onStepDone', 'forEachOutstanding'].filter((m) => typeof (replica as unknown as Record<string, unknown>)?.[m] !== 'function');
+  if (missing.length > 0) throw new InputError(`${where} (${type.model}): create() must return a Replica; it has no ${missing.join(', ')}`);
+  return replica;
 }
 
 function serviceTime(spec: ServiceTimeSpec): Sampler {

@@ -1,4 +1,5 @@
-import type { IterationTimeSpec, ReplicaTypeSpec, ServiceTimeSpec } from '../../scenario/cluster-schema.js';
+import { isFifoType, isLlmType, type IterationTimeSpec, type PluginReplicaSpec, type ReplicaTypeSpec, type ServiceTimeSpec } from '../../scenario/cluster-schema.js';
+import { pluginReplicaModel } from './replica-models.js';
 
 /**
  * What work costs on a replica type, in seconds of that replica's time, from
@@ -22,9 +23,16 @@ const TYPICAL_CONTEXT = 1000;
 /** Prompt tokens a typical prefill iteration carries, over which its overhead is shared. */
 const TYPICAL_PREFILL = 1000;
 
-/** A replica type's prices: an LLM replica's from its iteration-time constants, a FIFO server's from its mean service time. */
-export function pricingOf(type: ReplicaTypeSpec): WorkPricing {
-  if (type.model === 'fifo') return { prefillToken: 0, decodeToken: 0, request: meanServiceSeconds(type.serviceTime) };
+/**
+ * A replica type's prices: an LLM replica's from its iteration-time constants,
+ * a FIFO server's from its mean service time, a plug-in model's as the model says.
+ */
+export function pricingOf(type: ReplicaTypeSpec, where = 'a replica type'): WorkPricing {
+  if (isFifoType(type)) return { prefillToken: 0, decodeToken: 0, request: meanServiceSeconds(type.serviceTime) };
+  if (!isLlmType(type)) {
+    const { plugin, options } = pluginReplicaModel(type as PluginReplicaSpec, where);
+    return plugin.pricing(options);
+  }
   const t = type.iterationTime;
   return {
     prefillToken: t.perPrefillToken + t.perKvToken + t.overhead / TYPICAL_PREFILL,

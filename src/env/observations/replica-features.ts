@@ -1,4 +1,4 @@
-import { replicaTypeNames, replicaTypeOf, type ClusterSpec } from '../../scenario/cluster-schema.js';
+import { isLlmType, replicaTypeNames, replicaTypeOf, type ClusterSpec } from '../../scenario/cluster-schema.js';
 import type { Capacity, ReplicaState } from '../cluster/capacity.js';
 import type { ReplicaLoad } from '../cluster/replica-load.js';
 import { pricingOf } from '../cluster/work-pricing.js';
@@ -20,16 +20,18 @@ export interface ReplicaSpeeds {
 /**
  * A replica type's speed from its constants: the time of a typical decode step
  * and of prefilling one token (see WorkPricing); for a FIFO server, its mean
- * service time.
+ * service time; for a plug-in's model, its token prices, or its price per
+ * request when it prices whole requests.
  */
 export function replicaSpeeds(spec: ClusterSpec): ReplicaSpeeds {
   const decodeTime: number[] = [];
   const prefillTime: number[] = [];
   for (const name of replicaTypeNames(spec)) {
     const type = replicaTypeOf(spec, name);
-    const price = pricingOf(type);
-    decodeTime.push(type.model === 'llm' ? price.decodeToken : price.request);
-    prefillTime.push(type.model === 'llm' ? price.prefillToken : price.request);
+    const price = pricingOf(type, `cluster.replicaTypes.${name}`);
+    const perRequest = !isLlmType(type) && price.request > 0;
+    decodeTime.push(perRequest ? price.request : price.decodeToken);
+    prefillTime.push(perRequest ? price.request : price.prefillToken);
   }
   const fastest = (xs: number[]): number => Math.min(...xs);
   return {
