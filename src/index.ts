@@ -35,7 +35,7 @@ export { train, type TrainOptions } from './api/train.js';
 export type { TrainResult } from './training/training-run.js';
 export type { EpisodeOutcome } from './evaluation/run-episodes.js';
 export type { MetricsRecord } from './training/metrics-file.js';
-export type { Comparison, LearnedVsBest, PolicySummary } from './evaluation/compare-policies.js';
+export type { Comparison, LearnedVsBest, PolicyKind, PolicySummary } from './evaluation/compare-policies.js';
 export type { MeanCi } from './evaluation/confidence-interval.js';
 export type { BackendName } from './agents/backend.js';
 
@@ -43,11 +43,13 @@ export { loadAnyScenario, loadScenario, requireCluster } from './scenario/load.j
 export type { Scenario } from './scenario/scenario-schema.js';
 export { isWorldScenario, type AnyScenario, type WorldScenario } from './scenario/world-scenario-schema.js';
 export { applyOverrides, parseSet, type RunOverrides, type SetFlag } from './scenario/overrides.js';
+export type { PathStep } from './scenario/scenario-paths.js';
+export type { SchedulerPolicyName } from './scenario/agents-schema.js';
 
 export type { AgentInfo, Decision, DecisionCredit, FinalOutcome, MultiAgentEnv, StepOutcome } from './env/multi-agent/contract.js';
 export { LockstepEnv } from './env/games/lockstep-env.js';
 export { defineWorld, type MetricDirection, type World } from './env/worlds/world.js';
-export { registerWorld, worldNames } from './env/worlds/world-registry.js';
+export { registerWorld, worldNames, type WorldSource } from './env/worlds/world-registry.js';
 export { definePlugin, type LearnerPolicyPlugins, type Plugin } from './plugins/plugin.js';
 export type { KindPlugin } from './plugins/kind-registry.js';
 export type { Stateful } from './learners/stateful.js';
@@ -70,20 +72,24 @@ export { EventKind, type SimEvent } from './env/core/sim-event.js';
 export type { Replica } from './env/cluster/replica.js';
 export type { ReplicaHost, ReplicaModelPlugin } from './env/cluster/replica-models.js';
 export type { ReplicaStats } from './env/cluster/replica-stats.js';
-export type { Rng } from './env/rng.js';
+export type { Rng, RngState } from './env/rng.js';
 export type { Capacity } from './env/cluster/capacity.js';
 export { ClusterEnv } from './env/cluster-env.js';
 export { ServingSimulation } from './env/serving-simulation.js';
-export type { SimulationReport } from './env/metrics/report.js';
+export type { ReplicaReport, SimulationReport } from './env/metrics/report.js';
+export type { LatencySummary } from './env/metrics/quantile-sketch.js';
+export type { RewardSummary } from './reward/reward-stats.js';
+export type { SimulationOptions } from './env/serving-simulation.js';
+export type { EnvSpec } from './env/env-spec.js';
 export { HEURISTIC_NAMES, heuristicNames, type BuiltinHeuristicName, type HeuristicName } from './env/routing/registry.js';
 export { CartPole } from './env/games/cart-pole.js';
 export { CoordinationGame } from './env/games/coordination-game.js';
 export { ContextualBandit } from './env/games/contextual-bandit.js';
 export { SimpleSpread } from './env/games/simple-spread.js';
 
-export { RolloutWriter } from './recording/rollout-writer.js';
+export { RolloutWriter, type OpenOptions } from './recording/rollout-writer.js';
 export { readRollout, type RolloutFile, type RecordedRun } from './recording/rollout-reader.js';
-export { RolloutStream, type StreamedRecord } from './recording/rollout-stream.js';
-export type { CreditRecord, DecisionRecord, EpisodeEndRecord, EpisodeStartRecord, RolloutHeader, RolloutRecord } from './recording/rollout-records.js';
+export { RolloutStream, type RolloutStreamOptions, type StreamedRecord } from './recording/rollout-stream.js';
+export type { CreditRecord, DecisionRecord, EpisodeEndRecord, EpisodeStartRecord, RolloutHeader, RolloutRecord, RolloutSource } from './recording/rollout-records.js';
 
 export { InputError } from './errors.js';

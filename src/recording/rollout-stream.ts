@@ -16,6 +16,7 @@ export interface StreamedRecord {
   record: RolloutRecord;
 }
 
+/** How RolloutStream reads a file. */
 export interface RolloutStreamOptions {
   /** Bytes read from the file at a time (default 1 MiB); the reader holds max(this, largest record) bytes. */
   chunkBytes?: number;

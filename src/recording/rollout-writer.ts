@@ -117,6 +117,7 @@ export function runHeader(source: RolloutSource, spec: EnvSpec, env: MultiAgentE
   return { source, env: spec, seed, agents: headerAgents(env), policy };
 }
 
+/** How RolloutWriter.open treats an existing file. */
 export interface OpenOptions {
   /** Told, once, when an existing file is cut back to its last complete record (default: a warning on stderr). */
   notice?: (message: string) => void;

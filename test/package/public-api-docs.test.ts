@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
@@ -24,4 +25,12 @@ describe("the library's public API (src/index.ts)", () => {
     expect(exports.length).toBeGreaterThan(30);
     expect(undocumented).toEqual([]);
   });
+});
+
+describe('the generated API reference (npm run docs:api)', () => {
+  it('builds from src/index.ts with no warning: every type an export refers to is exported or named as internal in typedoc.json', () => {
+    const out = spawnSync(process.execPath, ['node_modules/typedoc/bin/typedoc', '--emit', 'none'], { encoding: 'utf8' });
+    expect(out.stdout + out.stderr).not.toMatch(/warning|error/i);
+    expect(out.status).toBe(0);
+  }, 120_000);
 });

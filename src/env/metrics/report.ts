@@ -27,6 +27,7 @@ export interface SimulationReport {
   sim: { events: number; simSeconds: number; wallSeconds: number; eventsPerSec: number };
 }
 
+/** One replica's figures over a run: its type, utilization, throughput, preemptions, KV usage and latencies. */
 export interface ReplicaReport {
   id: string;
   type: string;
