@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'runs/', 'coverage/', 'scratch/', 'examples/*/dist/', 'examples/*/node_modules/', 'examples/*/runs/'] },
+  { ignores: ['dist/', 'node_modules/', 'runs/', 'coverage/', 'scratch/', 'examples/*/dist/', 'examples/*/node_modules/', 'examples/*/runs/', 'docs/api/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
