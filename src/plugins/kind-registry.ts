@@ -19,7 +19,7 @@ export interface KindPlugin<Built, Options = never> {
 export class KindRegistry<Built> {
   private readonly registered = new Map<string, KindPlugin<Built, unknown>>();
 
-  /** `family` names it in sentences ("reward term", "learning-rate schedule"); `path` is where a scenario gives its kind. */
+  /** `family` names it in sentences ("reward term", "learning-rate schedule"). */
   constructor(
     readonly family: string,
     readonly builtinKinds: readonly string[],
@@ -41,6 +41,7 @@ export class KindRegistry<Built> {
     return this.builtinKinds.includes(kind) || this.registered.has(kind);
   }
 
+  /** Whether the kind is one the framework builds itself. */
   isBuiltin(kind: string): boolean {
     return this.builtinKinds.includes(kind);
   }

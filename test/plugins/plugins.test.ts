@@ -94,6 +94,14 @@ describe('names and modules that cannot be used are one sentence', () => {
     );
   });
 
+  it('a name inherited by every object (toString) is no scheduler', () => {
+    const proto = scenarioFile('proto', 'scenarios/queueing-mm1.json', (s) => {
+      s.horizon = 60;
+      agents(s).scheduler.policy = 'toString';
+    });
+    expect(() => loadScenario(proto)).toThrow(/agents\.scheduler\.policy must be one of .*, got "toString"$/);
+  });
+
   it("a name the scenario's plug-ins do not register is refused when they have loaded, before anything runs", async () => {
     const out = await runCli(['simulate', queueing, '--scheduler', 'fewest-waiting']);
     expect(out.code).toBe(1);

@@ -337,6 +337,30 @@ describe('a world module that cannot be used is one sentence, and nothing is wri
   });
 });
 
+describe('early stopping and ablations in a world module', () => {
+  it("stops early on the figure the module declares, and says so", async () => {
+    const runDir = join(base, 'early');
+    const scenario = applyOverrides(withUpdates(6), { set: [parseSet('training.earlyStopping={"patience":1,"threshold":10}')] });
+    const result = await runTraining(options(scenario, runDir));
+    // The first validation is the best so far; the next cannot improve it tenfold (differRate is at most 1).
+    expect(result).toMatchObject({ updates: 2, stoppedEarly: true, best: { update: 1, metric: 'differRate' } });
+    expect(readFileSync(join(runDir, 'train.log'), 'utf8')).toMatch(/early stopping: 1 validations without improving differRate/);
+  });
+
+  it('mappo ablate varies the module world over seeds on worker threads, which load the module', async () => {
+    const out = join(base, 'ablation');
+    const r = await runCli(['ablate', FIXTURE, '--vary', 'learner.epochs=1,2', '--seeds', '2', '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.variants.map((v: { name: string; failed: number }) => [v.name, v.failed])).toEqual([
+      ['learner.epochs=1', 0],
+      ['learner.epochs=2', 0],
+    ]);
+    // Its table has no serving columns: the world has no latency or throughput.
+    expect(readFileSync(join(out, 'results.md'), 'utf8')).toMatch(/^\| variant \| runs \| final reward \| wall time \(s\) \|$/m);
+  }, 120_000);
+});
+
 describe('the shipped world scenarios train and evaluate', () => {
   it('coordination-game on the command line: train --updates 2, then eval', async () => {
     const runDir = join(base, 'coordination-game');

@@ -33,7 +33,7 @@ const registered = new Map<string, (ctx: RouterContext) => Router>();
 
 /** Adds a heuristic scheduler under `name` in this thread (what a plug-in's `schedulers` do); `where` names the plug-in in errors. */
 export function registerScheduler(name: string, factory: (ctx: RouterContext) => Router, where: string): void {
-  if (name === 'learned' || name in HEURISTIC_ROUTERS) throw new InputError(`${where}: scheduler "${name}" is a built-in name; choose another`);
+  if (name === 'learned' || Object.hasOwn(HEURISTIC_ROUTERS, name)) throw new InputError(`${where}: scheduler "${name}" is a built-in name; choose another`);
   if (typeof factory !== 'function') throw new InputError(`${where}: scheduler "${name}" must be a function (context) => ({ route(request, replicas) })`);
   const existing = registered.get(name);
   if (existing !== undefined && existing !== factory) throw new InputError(`${where}: scheduler "${name}" is already registered by another plug-in; choose another name`);
@@ -47,12 +47,12 @@ export function heuristicNames(): HeuristicName[] {
 
 /** Whether this thread knows the heuristic (built in, or registered by a loaded plug-in). */
 export function isKnownHeuristic(name: string): boolean {
-  return name in HEURISTIC_ROUTERS || registered.has(name);
+  return Object.hasOwn(HEURISTIC_ROUTERS, name) || registered.has(name);
 }
 
 /** Builds the named heuristic's router; a name nothing registered in this thread is an InputError. */
 export function buildRouter(name: HeuristicName, ctx: RouterContext): Router {
-  const factory = (HEURISTIC_ROUTERS as Record<string, (ctx: RouterContext) => Router>)[name] ?? registered.get(name);
+  const factory = Object.hasOwn(HEURISTIC_ROUTERS, name) ? (HEURISTIC_ROUTERS as Record<string, (ctx: RouterContext) => Router>)[name] : registered.get(name);
   if (factory === undefined) {
     throw new InputError(`scheduler "${name}" is neither built in (${HEURISTIC_NAMES.join(', ')}) nor registered by a loaded plug-in (a scenario's "plugins")`);
   }

@@ -21,7 +21,7 @@ const imported = new Map<string, World<never>>();
  * thread loads.
  */
 export function registerWorld<Options>(name: string, world: World<Options>): void {
-  if (name === 'cluster' || name in BUILTIN_WORLDS) throw new InputError(`registerWorld: "${name}" is a built-in world's name; choose another`);
+  if (name === 'cluster' || Object.hasOwn(BUILTIN_WORLDS, name)) throw new InputError(`registerWorld: "${name}" is a built-in world's name; choose another`);
   checkWorld(world, `registerWorld("${name}")`);
   registered.set(name, world as World<never>);
 }
@@ -33,12 +33,7 @@ export function worldNames(): string[] {
 
 /** Whether worker threads can build the world: a built-in world or a module can; one registered in code exists only in its thread. */
 export function isSeenByWorkers(source: WorldSource): boolean {
-  return 'module' in source || source.name in BUILTIN_WORLDS;
-}
-
-/** Whether this thread knows the world by name, or has its module loaded. */
-export function isWorldKnown(source: WorldSource): boolean {
-  return 'name' in source ? source.name in BUILTIN_WORLDS || registered.has(source.name) : imported.has(source.module);
+  return 'module' in source || Object.hasOwn(BUILTIN_WORLDS, source.name);
 }
 
 /**
@@ -69,7 +64,7 @@ export function worldOf(source: WorldSource): World<never> {
     if (world === undefined) throw new Error(`world module ${source.module} is not loaded in this thread (await loadWorld first)`);
     return world;
   }
-  const world = BUILTIN_WORLDS[source.name] ?? registered.get(source.name);
+  const world = Object.hasOwn(BUILTIN_WORLDS, source.name) ? BUILTIN_WORLDS[source.name] : registered.get(source.name);
   if (world === undefined) {
     throw new InputError(`world "${source.name}" is not known here: the built-in worlds are ${Object.keys(BUILTIN_WORLDS).join(', ')}; a world registered with registerWorld exists only in the thread that registered it`);
   }
