@@ -82,12 +82,12 @@ export class RolloutVerifier {
   }
 
   /**
-   * Loads the world module a run header names (every module a file's runs
-   * need must be loaded before their records are added): a module the file
-   * names is imported like a scenario's, so verify only files you trust.
+   * Loads the world module and plug-ins a run header names (every module a
+   * file's runs need must be loaded before their records are added): a module
+   * the file names is imported like a scenario's, so verify only files you trust.
    */
   async prepare({ record, number }: StreamedRecord): Promise<void> {
-    if (record.type !== 'header' || record.env.kind !== 'world' || !('module' in record.env.world)) return;
+    if (record.type !== 'header') return;
     try {
       await loadEnv(record.env);
     } catch (e) {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -212,6 +213,17 @@ describe("a plug-in's replica model", () => {
     expect(again.latency).toEqual(report.latency);
   });
 
+  it('replay --verify, in a process of its own, loads the model its recording names and re-simulates the run exactly', async () => {
+    const file = scenarioFile('batched-recorded', 'scenarios/single-agent-ppo.json', cluster({ batched: batching }, [{ type: 'fast', count: 1 }, { type: 'batched', count: 2 }]));
+    const recording = join(project, 'batched.rollout');
+    expect((await runCli(['simulate', file, '--scheduler', 'least-work', '--record', recording])).code).toBe(0);
+    // A new process has loaded no plug-in: only the recording's header can tell it which.
+    const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'replay', recording, '--verify', '--json'], { encoding: 'utf8' });
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
+    expect(JSON.parse(out.stdout).verified).toBe(true);
+  });
+
   it('a learned scheduler trains over it on 2 threads, observing its speed', async () => {
     const file = scenarioFile('batched-train', 'scenarios/single-agent-ppo.json', (s) => {
       cluster({ batched: batching }, [{ type: 'fast', count: 1 }, { type: 'batched', count: 2 }])(s);
@@ -238,3 +250,4 @@ describe("a plug-in's replica model", () => {
     expect(compared.stderr).toBe('error: the pooled-cluster reference pools LLM or FIFO replicas only, and scenario "pooled-batch" has replicas of the plug-in model "batch-server"\n');
   });
 });
+
