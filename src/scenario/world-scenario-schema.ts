@@ -47,7 +47,7 @@ export const worldScenarioSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['world'],
-        message: `names no world this mappo knows ("${s.world.name}"): the built-in worlds are ${worldNames().join(', ')} (and "cluster", the default); a world of your own is { "module": "./my-world.js" }`,
+        message: `is "${s.world.name}", which is not a world this mappo knows: the built-in worlds are ${worldNames().join(', ')} (and "cluster", the default); a world of your own is { "module": "./my-world.js" }`,
       });
     }
   });

@@ -87,7 +87,7 @@ describe('loading a world scenario', () => {
     [
       'an unknown world name',
       { world: 'pong' },
-      /^\S+: world names no world this mappo knows \("pong"\): the built-in worlds are cart-pole, simple-spread, coordination-game, contextual-bandit \(and "cluster", the default\); a world of your own is \{ "module": "\.\/my-world\.js" \}$/,
+      /^\S+: world is "pong", which is not a world this mappo knows: the built-in worlds are cart-pole, simple-spread, coordination-game, contextual-bandit \(and "cluster", the default\); a world of your own is \{ "module": "\.\/my-world\.js" \}$/,
     ],
     ['a bad built-in option', { world: { name: 'cart-pole', options: { maxSteps: -1 } } }, /^\S+: world\.options\.maxSteps must be a positive integer, got -1$/],
     ['a built-in option of the wrong type', { world: { name: 'coordination-game', options: { steps: 'x' } } }, /^\S+: world\.options\.steps must be a positive integer, got "x"$/],
@@ -174,7 +174,7 @@ describe('command-line overrides of a world scenario', () => {
 
   it('a bad option, another world or a cluster field given with --set is one sentence', () => {
     expect(inputError(() => applyOverrides(cartPole, set('world.options.maxSteps=0')))).toBe('command-line options: world.options.maxSteps must be a positive integer, got 0');
-    expect(inputError(() => applyOverrides(cartPole, set('world.name="pong"')))).toMatch(/^command-line options: world names no world this mappo knows \("pong"\)/);
+    expect(inputError(() => applyOverrides(cartPole, set('world.name="pong"')))).toMatch(/^command-line options: world is "pong", which is not a world this mappo knows/);
     expect(inputError(() => applyOverrides(cartPole, set('horizon=30')))).toBe('command-line options: unknown field horizon');
     expect(inputError(() => applyOverrides(cartPole, set('training.validation.metric=""')))).toMatch(/^command-line options: training\.validation\.metric must be 'reward' or a figure the world reports/);
   });
