@@ -47,7 +47,10 @@ export const worldScenarioSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['world'],
-        message: `is "${s.world.name}", which is not a world this mappo knows: the built-in worlds are ${worldNames().join(', ')} (and "cluster", the default); a world of your own is { "module": "./my-world.js" }`,
+        message:
+          s.world.name === 'cluster'
+            ? 'names the cluster as an object: the cluster is the default world, so leave "world" out (or write "world": "cluster") and give the cluster\'s own sections'
+            : `is "${s.world.name}", which is not a world this mappo knows: the built-in worlds are ${worldNames().join(', ')} (and "cluster", the default); a world of your own is { "module": "./my-world.js" }`,
       });
     }
   });
