@@ -13,6 +13,7 @@ import { runTraining, type TrainRunOptions } from '../../src/training/training-r
 import { runCli } from '../cli/run-cli.js';
 import { bytesOf, doubleOf, floatOf, int64Of, readFields, stringOf } from '../telemetry/protobuf-reader.js';
 import { readTfRecords } from '../telemetry/tfrecord-reader.js';
+import { deterministicMetrics } from './run-metrics.js';
 
 /** single-agent-ppo, shrunk to seconds: 4 updates of 2 copies x 16 decisions, validated and checkpointed every 2. */
 const tiny: Scenario = produce(loadScenario('scenarios/single-agent-ppo.json'), (s) => {
@@ -28,14 +29,6 @@ const tiny: Scenario = produce(loadScenario('scenarios/single-agent-ppo.json'), 
 const base = mkdtempSync(join(tmpdir(), 'mappo-train-'));
 const options = (runDir: string, o: Partial<TrainRunOptions> = {}): TrainRunOptions => ({ scenario: tiny, runDir, resume: false, threads: 1, backend: 'cpu', ...o });
 
-/** metrics.jsonl without the wall-clock fields, which differ between any two runs. */
-function metricsOf(runDir: string): Record<string, number>[] {
-  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, number>)
-    .map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time/') && k !== 'wallSeconds')));
-}
 
 function stateOf(runDir: string): { state: { weights: Float32Array } } {
   return unpack(readFileSync(join(runDir, 'checkpoints', 'latest', 'state.msgpack')));
@@ -56,7 +49,7 @@ describe('a training run', () => {
     for (const f of ['scenario.json', 'metrics.jsonl', 'train.log', 'checkpoints', 'plots']) expect(files).toContain(f);
     expect(files.some((f) => f.startsWith('events.out.tfevents.'))).toBe(true);
     expect(JSON.parse(readFileSync(join(runDir, 'scenario.json'), 'utf8')).learner.updates).toBe(4);
-    expect(metricsOf(runDir).map((m) => m.update)).toEqual([1, 2, 3, 4]);
+    expect(deterministicMetrics(runDir).map((m) => m.update)).toEqual([1, 2, 3, 4]);
     expect(readFileSync(join(runDir, 'train.log'), 'utf8')).toMatch(/update 4\/4/);
     for (const png of ['training.png', 'actions.png']) {
       expect([...readFileSync(join(runDir, 'plots', png)).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -88,7 +81,7 @@ describe('a training run', () => {
       }
     }
     expect(steps).toEqual([1, 2, 3, 4]);
-    const last = metricsOf(runDir).at(-1) as Record<string, number>;
+    const last = deterministicMetrics(runDir).at(-1) as Record<string, number>;
     for (const tag of ['loss/policy', 'policy/entropy', 'policy/approxKl', 'optim/learningRate', 'validation/e2eP99']) {
       expect(tags.get(tag), tag).toBeCloseTo(last[tag], 4);
     }
@@ -99,11 +92,11 @@ describe('a training run', () => {
     let updates = 0;
     // Interrupted after update 3, as Ctrl-C does: the run writes its latest checkpoint and stops.
     await runTraining(options(resumed, { shouldStop: () => ++updates === 3 }));
-    expect(metricsOf(resumed).map((m) => m.update)).toEqual([1, 2, 3]);
+    expect(deterministicMetrics(resumed).map((m) => m.update)).toEqual([1, 2, 3]);
     expect(unpack<{ progress: { update: number } }>(readFileSync(join(resumed, 'checkpoints', 'latest', 'state.msgpack'))).progress.update).toBe(3);
     const result = await runTraining(options(resumed, { resume: true }));
     expect(result.updates).toBe(4);
-    expect(metricsOf(resumed)).toEqual(metricsOf(join(base, 'complete')));
+    expect(deterministicMetrics(resumed)).toEqual(deterministicMetrics(join(base, 'complete')));
     expect(Array.from(stateOf(resumed).state.weights)).toEqual(Array.from(stateOf(join(base, 'complete')).state.weights));
   });
 
@@ -121,7 +114,7 @@ describe('a training run', () => {
     const result = await runTraining(options(crashed, { resume: true }));
     expect(result.updates).toBe(4);
     expect(readFileSync(join(crashed, 'train.log'), 'utf8')).toMatch(/resumed from .*update-000002 at update 2/);
-    expect(metricsOf(crashed)).toEqual(metricsOf(join(base, 'complete')));
+    expect(deterministicMetrics(crashed)).toEqual(deterministicMetrics(join(base, 'complete')));
     expect(readdirSync(checkpoints).some((f) => f.includes('partial'))).toBe(false); // cleaned up
   });
 });

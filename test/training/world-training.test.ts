@@ -24,6 +24,7 @@ import { runTraining, type TrainRunOptions } from '../../src/training/training-r
 import { runCli } from '../cli/run-cli.js';
 import { bytesOf, floatOf, int64Of, readFields, stringOf } from '../telemetry/protobuf-reader.js';
 import { readTfRecords } from '../telemetry/tfrecord-reader.js';
+import { deterministicMetrics } from './run-metrics.js';
 
 /**
  * The plain-JavaScript world module of test/fixtures/worlds: 2 agents, 6
@@ -42,14 +43,6 @@ const withUpdates = (updates: number): AnyScenario =>
 const base = mkdtempSync(join(tmpdir(), 'mappo-world-train-'));
 const options = (scenario: AnyScenario, runDir: string, o: Partial<TrainRunOptions> = {}): TrainRunOptions => ({ scenario, runDir, resume: false, threads: 1, backend: 'cpu', ...o });
 
-/** metrics.jsonl without the wall-clock fields, which differ between any two runs. */
-function metricsOf(runDir: string): Record<string, number>[] {
-  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, number>)
-    .map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time/') && k !== 'wallSeconds')));
-}
 
 function stateAt(runDir: string, checkpoint = 'latest'): TrainerState {
   return unpack<{ state: TrainerState }>(readFileSync(join(runDir, 'checkpoints', checkpoint, 'state.msgpack'))).state;
@@ -102,7 +95,7 @@ describe('training a world module (plain JavaScript) on 2 threads', () => {
     expect(asRun.training.validation).toEqual({ every: 1, episodes: 2, greedy: false, metric: 'differRate' });
     expect(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).sessions).toHaveLength(1);
 
-    const metrics = metricsOf(runDir);
+    const metrics = deterministicMetrics(runDir);
     expect(metrics.map((m) => m.update)).toEqual([1, 2, 3]);
     for (const m of metrics) {
       expect(m['rollout/decisions']).toBe(48);
@@ -146,7 +139,7 @@ describe('training a world module (plain JavaScript) on 2 threads', () => {
       byStep.set(int64Of(fields.find((f) => f.field === 2) as never), tags);
     }
     expect([...byStep.keys()]).toEqual([1, 2, 3]);
-    metricsOf(runDir).forEach((m) => {
+    deterministicMetrics(runDir).forEach((m) => {
       expect(byStep.get(m.update)?.get('validation/differRate'), `update ${m.update}`).toBeCloseTo(m['validation/differRate'], 5);
       expect(byStep.get(m.update)?.get('episode/differRate'), `update ${m.update}`).toBeCloseTo(m['episode/differRate'], 5);
     });
@@ -160,7 +153,7 @@ describe('training a world module (plain JavaScript) on 2 threads', () => {
   it('trains exactly as on 1 thread (the workers build the same world as the main thread)', async () => {
     const oneThread = join(base, 'one-thread');
     await runTraining(options(counter, oneThread));
-    expect(metricsOf(oneThread)).toEqual(metricsOf(runDir));
+    expect(deterministicMetrics(oneThread)).toEqual(deterministicMetrics(runDir));
     expect(bitsOf(stateAt(oneThread)).equals(bitsOf(stateAt(runDir)))).toBe(true);
   });
 
@@ -226,7 +219,7 @@ describe('a world run continued to a higher total', () => {
     const result = await runTraining(options(counter, extended, { resume: true, updates: 5, threads: 2 }));
     expect(result.updates).toBe(5);
     expect(JSON.parse(readFileSync(join(extended, 'scenario.json'), 'utf8')).learner.updates).toBe(5);
-    expect(metricsOf(extended)).toEqual(metricsOf(straight));
+    expect(deterministicMetrics(extended)).toEqual(deterministicMetrics(straight));
     expect(bitsOf(stateAt(extended)).equals(bitsOf(stateAt(straight)))).toBe(true);
     expect(result.best).toEqual(uninterrupted.best);
     expect(result.final).toEqual(uninterrupted.final);
@@ -254,7 +247,7 @@ describe('what a world declares decides validation', () => {
     writeFileSync(join(proj, 'lower.json'), JSON.stringify({ ...JSON.parse(readFileSync(FIXTURE, 'utf8')), world: { module: './lower.js' } }));
     const runDir = join(proj, 'run');
     const result = await runTraining(options(loadAnyScenario(join(proj, 'lower.json')), runDir));
-    const rates = metricsOf(runDir).map((m) => m['validation/differRate']);
+    const rates = deterministicMetrics(runDir).map((m) => m['validation/differRate']);
     expect(new Set(rates).size).toBeGreaterThan(1); // the comparison below would prove nothing otherwise
     expect(result.best).toEqual({ update: rates.indexOf(Math.min(...rates)) + 1, metric: 'differRate', value: Math.min(...rates) });
   });
