@@ -39,12 +39,13 @@ export function registerPlugin(plugin: Plugin, where = 'registerPlugin'): void {
   if (plugin === null || typeof plugin !== 'object') throw new InputError(`${where} is no plug-in: its default export must be definePlugin({ schedulers: { ... }, rewardTerms: { ... } })`);
   const unknown = Object.keys(plugin).filter((k) => !PLUGIN_FAMILIES.includes(k));
   if (unknown.length > 0) throw new InputError(`${where}: a plug-in adds schedulers, rewardTerms, learnerPolicies or replicaModels, not ${unknown.map((k) => `"${k}"`).join(', ')}`);
+  const learner = plugin.learnerPolicies ?? {};
+  // Checked before anything registers: a plug-in naming a family this framework lacks registers nothing.
+  const unknownFamilies = Object.keys(learner).filter((f) => !Object.hasOwn(LEARNER_FAMILIES, f));
+  if (unknownFamilies.length > 0) throw new InputError(`${where}: learnerPolicies has no family ${unknownFamilies.map((f) => `"${f}"`).join(', ')}; the families are ${Object.keys(LEARNER_FAMILIES).join(', ')}`);
   for (const [name, factory] of Object.entries(plugin.schedulers ?? {})) registerScheduler(name, factory, where);
   for (const [kind, term] of Object.entries(plugin.rewardTerms ?? {})) REWARD_TERMS.register(kind, term, where);
   for (const [model, replica] of Object.entries(plugin.replicaModels ?? {})) registerReplicaModel(model, replica, where);
-  const learner = plugin.learnerPolicies ?? {};
-  const unknownFamilies = Object.keys(learner).filter((f) => !(f in LEARNER_FAMILIES));
-  if (unknownFamilies.length > 0) throw new InputError(`${where}: learnerPolicies has no family ${unknownFamilies.map((f) => `"${f}"`).join(', ')}; the families are ${Object.keys(LEARNER_FAMILIES).join(', ')}`);
   for (const [family, entries] of Object.entries(learner)) {
     const registry = LEARNER_FAMILIES[family as keyof LearnerPolicyPlugins] as KindRegistry<unknown>;
     for (const [kind, policy] of Object.entries(entries ?? {})) registry.register(kind, policy as KindPlugin<unknown, unknown>, where);

@@ -124,6 +124,10 @@ describe('names and modules that cannot be used are one sentence', () => {
 
   it("a built-in's name cannot be taken, nor one another plug-in registered", () => {
     expect(() => registerPlugin({ schedulers: { sed: () => ({ route: () => 0 }) } }, 'my plug-in')).toThrow(new InputError('my plug-in: scheduler "sed" is a built-in name; choose another'));
+    expect(() => registerPlugin({ schedulers: { 'never-registered': () => ({ route: () => 0 }) }, learnerPolicies: { entropy: {} } } as never, 'my plug-in')).toThrow(
+      'my plug-in: learnerPolicies has no family "entropy"; the families are rewardScaling, advantageNormalization, valueNormalization, klControl, learningRate, entropySchedule',
+    );
+    expect(heuristicNames()).not.toContain('never-registered');
     registerPlugin({ schedulers: { 'always-first': () => ({ route: () => 0 }) } }, 'one plug-in');
     expect(() => registerPlugin({ schedulers: { 'always-first': () => ({ route: () => 1 }) } }, 'another plug-in')).toThrow(
       'another plug-in: scheduler "always-first" is already registered by another plug-in; choose another name',
