@@ -13,6 +13,18 @@ export interface KindPlugin<Built, Options = never> {
 }
 
 /**
+ * Registers `value` under `name` in a family's map of plug-in entries: a
+ * built-in's name, or one another plug-in took, is refused in one sentence
+ * (`family` and `noun` word it: 'scheduler' and 'name', 'reward term' and 'kind').
+ */
+export function claimName<T>(registered: Map<string, T>, name: string, value: T, o: { builtin: boolean; family: string; noun: string; where: string }): void {
+  if (o.builtin) throw new InputError(`${o.where}: ${o.family} "${name}" is a built-in ${o.noun}; choose another`);
+  const existing = registered.get(name);
+  if (existing !== undefined && existing !== value) throw new InputError(`${o.where}: ${o.family} "${name}" is already registered by another plug-in; choose another ${o.noun}`);
+  registered.set(name, value);
+}
+
+/**
  * A family of things a scenario chooses by `kind`: the built-in kinds (built
  * by the family's own code) and those plug-ins registered in this thread.
  */
@@ -27,13 +39,10 @@ export class KindRegistry<Built> {
 
   /** Adds `kind` in this thread; `where` names the plug-in in errors. */
   register(kind: string, plugin: KindPlugin<Built, unknown>, where: string): void {
-    if (this.builtinKinds.includes(kind)) throw new InputError(`${where}: ${this.family} "${kind}" is a built-in kind; choose another`);
-    if (plugin === null || typeof plugin !== 'object' || typeof plugin.create !== 'function') {
+    if (!this.isBuiltin(kind) && (plugin === null || typeof plugin !== 'object' || typeof plugin.create !== 'function')) {
       throw new InputError(`${where}: ${this.family} "${kind}" must be { options?(fields), create(options) }`);
     }
-    const existing = this.registered.get(kind);
-    if (existing !== undefined && existing !== plugin) throw new InputError(`${where}: ${this.family} "${kind}" is already registered by another plug-in; choose another kind`);
-    this.registered.set(kind, plugin);
+    claimName(this.registered, kind, plugin, { builtin: this.isBuiltin(kind), family: this.family, noun: 'kind', where });
   }
 
   /** Whether this thread knows the kind (built in, or registered by a loaded plug-in). */

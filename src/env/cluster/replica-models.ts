@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { claimName } from '../../plugins/kind-registry.js';
 import { BUILTIN_REPLICA_MODELS, type PluginReplicaSpec } from '../../scenario/cluster-schema.js';
 import type { Rng } from '../rng.js';
 import type { Replica } from './replica.js';
@@ -50,13 +51,11 @@ const registered = new Map<string, ReplicaModelPlugin>();
 
 /** Adds a replica model in this thread (what a plug-in's `replicaModels` do); `where` names the plug-in in errors. */
 export function registerReplicaModel(model: string, plugin: ReplicaModelPlugin, where: string): void {
-  if ((BUILTIN_REPLICA_MODELS as readonly string[]).includes(model)) throw new InputError(`${where}: replica model "${model}" is a built-in model; choose another`);
-  if (plugin === null || typeof plugin !== 'object' || typeof plugin.create !== 'function' || typeof plugin.pricing !== 'function') {
+  const builtin = (BUILTIN_REPLICA_MODELS as readonly string[]).includes(model);
+  if (!builtin && (plugin === null || typeof plugin !== 'object' || typeof plugin.create !== 'function' || typeof plugin.pricing !== 'function')) {
     throw new InputError(`${where}: replica model "${model}" must be { options?(fields), pricing(options), create(options, host) }`);
   }
-  const existing = registered.get(model);
-  if (existing !== undefined && existing !== plugin) throw new InputError(`${where}: replica model "${model}" is already registered by another plug-in; choose another name`);
-  registered.set(model, plugin);
+  claimName(registered, model, plugin, { builtin, family: 'replica model', noun: 'name', where });
 }
 
 /** Whether this thread knows the replica model (built in, or registered by a loaded plug-in). */

@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { claimName } from '../../plugins/kind-registry.js';
 import { leastOutstandingRouter } from './least-outstanding.js';
 import { leastWorkRouter } from './least-work.js';
 import { powerOfTwoRouter } from './power-of-two.js';
@@ -33,11 +34,9 @@ const registered = new Map<string, (ctx: RouterContext) => Router>();
 
 /** Adds a heuristic scheduler under `name` in this thread (what a plug-in's `schedulers` do); `where` names the plug-in in errors. */
 export function registerScheduler(name: string, factory: (ctx: RouterContext) => Router, where: string): void {
-  if (name === 'learned' || Object.hasOwn(HEURISTIC_ROUTERS, name)) throw new InputError(`${where}: scheduler "${name}" is a built-in name; choose another`);
-  if (typeof factory !== 'function') throw new InputError(`${where}: scheduler "${name}" must be a function (context) => ({ route(request, replicas) })`);
-  const existing = registered.get(name);
-  if (existing !== undefined && existing !== factory) throw new InputError(`${where}: scheduler "${name}" is already registered by another plug-in; choose another name`);
-  registered.set(name, factory);
+  const builtin = name === 'learned' || Object.hasOwn(HEURISTIC_ROUTERS, name);
+  if (!builtin && typeof factory !== 'function') throw new InputError(`${where}: scheduler "${name}" must be a function (context) => ({ route(request, replicas) })`);
+  claimName(registered, name, factory, { builtin, family: 'scheduler', noun: 'name', where });
 }
 
 /** Every heuristic scheduler this thread knows, built-in first, in the order comparisons list them. */
