@@ -22,11 +22,9 @@ function scaleIterationTimes(s: Scenario, factor: number): Scenario {
   return produce(s, (d) => {
     for (const type of Object.values(d.cluster.replicaTypes)) {
       if (!isLlmType(type)) continue;
-      const t = type.iterationTime;
-      t.overhead *= factor;
-      t.perPrefillToken *= factor;
-      t.perDecodeSeq *= factor;
-      t.perKvToken *= factor;
+      // Every constant of either form is seconds, so all scale alike.
+      const t = type.iterationTime as Record<string, unknown>;
+      for (const [k, v] of Object.entries(t)) if (typeof v === 'number') t[k] = v * factor;
     }
   });
 }

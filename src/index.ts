@@ -21,6 +21,10 @@
  * - Plug-ins: {@link definePlugin} adds heuristic schedulers, reward terms,
  *   learner policies and replica models a scenario names like the built-ins (`"plugins": ["./my-rules.js"]`, loaded by every
  *   thread; or {@link registerPlugin} from code, in this thread).
+ * - Real hardware: a scenario's replica type may be a preset
+ *   (`{ "preset": "h100-llama-2-7b", "tp": 2 }`), calibrated from GPU operator
+ *   profiles; {@link presetRows} lists them with their fit to the profile
+ *   (docs/hardware.md).
  * - Rollout files: {@link RolloutWriter}, {@link readRollout} and
  *   {@link RolloutStream} (msgpack; the format is in docs/cli.md).
  *
@@ -75,6 +79,9 @@ export type { ReplicaStats } from './env/cluster/replica-stats.js';
 export type { Rng, RngState } from './env/rng.js';
 export type { Capacity } from './env/cluster/capacity.js';
 export { ClusterEnv } from './env/cluster-env.js';
+export { presetRows, type PresetRow } from './env/hardware/preset-rows.js';
+export { REPLICA_PRESETS, type ReplicaPreset } from './env/hardware/replica-presets.js';
+export type { GpuDatasheet, ModelShape } from './env/hardware/hardware-constants.js';
 export { ServingSimulation } from './env/serving-simulation.js';
 export type { ReplicaReport, SimulationReport } from './env/metrics/report.js';
 export type { LatencySummary } from './env/metrics/quantile-sketch.js';

@@ -8,6 +8,7 @@ import { bcCommand } from './commands/bc.js';
 import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
+import { presetsCommand } from './commands/presets.js';
 import { replayCommand } from './commands/replay.js';
 import { simulateCommand } from './commands/simulate.js';
 import { trainCommand } from './commands/train.js';
@@ -23,7 +24,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .hook('preAction', (_program, command) => checkOutputPaths(command.name(), command.opts()));
-  for (const command of [simulateCommand(io), trainCommand(io), evalCommand(io), compareCommand(io), demoCommand(io), bcCommand(io), replayCommand(io), ablateCommand(io)]) {
+  for (const command of [simulateCommand(io), trainCommand(io), evalCommand(io), compareCommand(io), demoCommand(io), bcCommand(io), replayCommand(io), ablateCommand(io), presetsCommand(io)]) {
     program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;

@@ -1,7 +1,16 @@
 import { produce } from 'immer';
-import { isFifoType, isLlmType, replicaTypeNames, replicaTypeOf, type ReplicaTypeSpec } from '../scenario/cluster-schema.js';
+import {
+  isFifoType,
+  isLlmType,
+  replicaTypeNames,
+  replicaTypeOf,
+  type IterationTimeSpec,
+  type LinearIterationTime,
+  type ReplicaTypeSpec,
+  type RooflineIterationTime,
+} from '../scenario/cluster-schema.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
-import { meanServiceSeconds, priceWork, pricingOf } from '../env/cluster/work-pricing.js';
+import { isRooflineTime, meanServiceSeconds, priceWork, pricingOf } from '../env/cluster/work-pricing.js';
 import { InputError } from '../errors.js';
 
 /** The one replica type of a pooled cluster. */
@@ -68,13 +77,36 @@ function pool(types: readonly ReplicaTypeSpec[], scenario: string): ReplicaTypeS
     throw new InputError(`the pooled-cluster reference needs one KV-cache block size, and scenario "${scenario}" mixes block sizes`);
   }
   const fastest = llm.reduce((a, b) => (typicalSeconds(b) < typicalSeconds(a) ? b : a));
-  const it = (k: keyof (typeof fastest)['iterationTime']): number => parallel(llm.map((t) => t.iterationTime[k]));
+  const { preset: _preset, tp: _tp, ...fastestType } = fastest;
   return {
-    ...fastest,
+    ...fastestType,
     kvCache: { ...fastest.kvCache, blocks: sum(llm.map((t) => t.kvCache.blocks)) },
-    iterationTime: { overhead: it('overhead'), perPrefillToken: it('perPrefillToken'), perDecodeSeq: it('perDecodeSeq'), perKvToken: it('perKvToken') },
+    iterationTime: pooledIterationTime(llm.map((t) => t.iterationTime), scenario),
     costPerSecond: sum(types.map((t) => t.costPerSecond)),
   };
+}
+
+/** Each iteration-time constant pooled as rates that add; the types must share one form. */
+function pooledIterationTime(times: readonly IterationTimeSpec[], scenario: string): IterationTimeSpec {
+  const roofline = times.filter(isRooflineTime);
+  if (roofline.length === times.length) {
+    const it = (k: Exclude<keyof RooflineIterationTime, 'kind'>): number => parallel(roofline.map((t) => t[k]));
+    return {
+      kind: 'roofline',
+      overhead: it('overhead'),
+      linearFloor: it('linearFloor'),
+      linearBase: it('linearBase'),
+      linearPerToken: it('linearPerToken'),
+      perDecodeKvToken: it('perDecodeKvToken'),
+      perPrefillPair: it('perPrefillPair'),
+    };
+  }
+  if (roofline.length > 0) {
+    throw new InputError(`the pooled-cluster reference needs one iteration-time form, and scenario "${scenario}" mixes presets (roofline) with hand-written (linear) replica types`);
+  }
+  const linear = times as readonly LinearIterationTime[];
+  const it = (k: keyof LinearIterationTime): number => parallel(linear.map((t) => t[k]));
+  return { overhead: it('overhead'), perPrefillToken: it('perPrefillToken'), perDecodeSeq: it('perDecodeSeq'), perKvToken: it('perKvToken') };
 }
 
 /** A typical request's seconds on the type (1,000 prompt and 128 output tokens), to find the fastest. */

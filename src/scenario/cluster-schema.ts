@@ -4,6 +4,7 @@ import { minNotAboveMax, nonNegativeNumber, positiveIntUpTo, positiveNumber } fr
 import { RESERVED_LIST, RESERVED_NAMES } from './reserved-names.js';
 import { MAX_BATCH_SIZE, MAX_BATCH_TOKENS, MAX_BLOCK_SIZE, MAX_KV_BLOCKS, MAX_REPLICAS } from './limits.js';
 import { openKinds } from './open-kinds.js';
+import { expandReplicaPreset } from './replica-preset-field.js';
 
 /** How an LLM replica forms its next batch. */
 export const batchingSchema = z.discriminatedUnion('kind', [
@@ -23,13 +24,46 @@ export const batchingSchema = z.discriminatedUnion('kind', [
 
 /**
  * Iteration time = overhead + perPrefillToken * prefill tokens + perDecodeSeq * decoding
- * sequences + perKvToken * KV tokens read by the batch (seconds).
+ * sequences + perKvToken * KV tokens read by the batch (seconds). The form of
+ * hand-written replica types.
  */
-export const iterationTimeSchema = z.strictObject({
+export const linearIterationTimeSchema = z.strictObject({
   overhead: nonNegativeNumber,
   perPrefillToken: nonNegativeNumber,
   perDecodeSeq: nonNegativeNumber,
   perKvToken: nonNegativeNumber,
+});
+
+/**
+ * Iteration time = overhead
+ *   + max(linearFloor, linearBase + linearPerToken * tokens in the batch)
+ *   + perDecodeKvToken * KV tokens the decoding sequences read
+ *   + perPrefillPair * (query, key) pairs of the prefill chunks' causal attention
+ * (seconds). The form of replica presets (env/hardware/replica-presets.ts):
+ * the max is the linear layers' roofline, flat while memory-bound and rising
+ * with tokens once compute-bound, which no single line follows.
+ */
+export const rooflineIterationTimeSchema = z.strictObject({
+  kind: z.literal('roofline'),
+  overhead: nonNegativeNumber,
+  linearFloor: nonNegativeNumber,
+  linearBase: nonNegativeNumber,
+  linearPerToken: nonNegativeNumber,
+  perDecodeKvToken: nonNegativeNumber,
+  perPrefillPair: nonNegativeNumber,
+});
+
+/** An LLM replica's iteration time: the linear form (no `kind`), or `kind: "roofline"`. */
+export const iterationTimeSchema = z.unknown().transform((raw, ctx): LinearIterationTime | RooflineIterationTime => {
+  const kind = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).kind : undefined;
+  if (kind !== undefined && kind !== 'roofline') {
+    ctx.addIssue({ code: 'custom', path: ['kind'], message: `must be "roofline", or absent for the linear form, got ${JSON.stringify(kind)}`, input: raw });
+    return z.NEVER;
+  }
+  const result = (kind === 'roofline' ? rooflineIterationTimeSchema : linearIterationTimeSchema).safeParse(raw, { reportInput: true });
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+  return z.NEVER;
 });
 
 export const serviceTimeSchema = z.discriminatedUnion('kind', [
@@ -49,6 +83,9 @@ const builtinReplicaType = z.discriminatedUnion('model', [
     iterationTime: iterationTimeSchema,
     /** What the replica costs per second while it runs (starting, serving or draining). */
     costPerSecond: nonNegativeNumber.default(0),
+    /** The preset this type was made from, and its tensor-parallel degree (replica-preset-field.ts); a record of where the numbers came from. */
+    preset: z.string().optional(),
+    tp: z.number().optional(),
   }),
   /** A single server with a FIFO queue and a service-time distribution (queueing-theory checks). */
   z.strictObject({ model: z.literal('fifo'), serviceTime: serviceTimeSchema, costPerSecond: nonNegativeNumber.default(0) }),
@@ -67,7 +104,7 @@ const pluginReplicaType = z.looseObject({ model: z.string({ error: 'a replica mo
 export type PluginReplicaSpec = z.infer<typeof pluginReplicaType>;
 
 /** A replica type: an LLM server, a FIFO server, or a plug-in's model (by `model`). */
-export const replicaTypeSchema = openKinds(builtinReplicaType, BUILTIN_REPLICA_MODELS, pluginReplicaType, 'model');
+export const replicaTypeSchema = z.preprocess(expandReplicaPreset, openKinds(builtinReplicaType, BUILTIN_REPLICA_MODELS, pluginReplicaType, 'model'));
 
 const RESERVED_TYPE_NAME = `is not a usable replica type name (${RESERVED_LIST} are reserved); name it something else`;
 
@@ -160,7 +197,9 @@ export function replicaTypeNames(c: ClusterSpec): string[] {
 }
 
 export type BatchingSpec = z.infer<typeof batchingSchema>;
-export type IterationTimeSpec = z.infer<typeof iterationTimeSchema>;
+export type LinearIterationTime = z.infer<typeof linearIterationTimeSchema>;
+export type RooflineIterationTime = z.infer<typeof rooflineIterationTimeSchema>;
+export type IterationTimeSpec = LinearIterationTime | RooflineIterationTime;
 export type ServiceTimeSpec = z.infer<typeof serviceTimeSchema>;
 export type ReplicaTypeSpec = z.infer<typeof replicaTypeSchema>;
 export type LlmReplicaSpec = Extract<ReplicaTypeSpec, { model: 'llm' }>;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ServingSimulation } from '../../src/env/serving-simulation.js';
 import { InputError } from '../../src/errors.js';
 import { POOLED_TYPE, pooledScenario } from '../../src/evaluation/pooled-cluster.js';
-import { isFifoType, isLlmType, type LlmReplicaSpec, type ReplicaTypeSpec } from '../../src/scenario/cluster-schema.js';
+import { isFifoType, isLlmType, type LinearIterationTime, type LlmReplicaSpec, type ReplicaTypeSpec } from '../../src/scenario/cluster-schema.js';
+import { isRooflineTime } from '../../src/env/cluster/work-pricing.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/scenario-schema.js';
 
@@ -15,6 +16,12 @@ function llm(s: Scenario, name: string): LlmReplicaSpec {
   const t = s.cluster.replicaTypes[name];
   if (!isLlmType(t)) throw new Error(`${name} is not an LLM type`);
   return t;
+}
+
+/** An LLM type's iteration time, which must be of the linear form (the hand-written types here). */
+function linearTime(t: LlmReplicaSpec): LinearIterationTime {
+  if (isRooflineTime(t.iterationTime)) throw new Error('expected the linear iteration-time form');
+  return t.iterationTime;
 }
 
 /** The one replica type of a pooled scenario, after checking it is the only one and has one replica. */
@@ -45,14 +52,14 @@ describe('pooledScenario on an LLM cluster', () => {
     const t = pooledType(pooledScenario(DEFAULT));
     if (!isLlmType(t)) throw new Error('the pooled default cluster must be an LLM replica');
     // Fast and slow constants of scenarios/default.json, two replicas of each: rates add.
-    expectClose(t.iterationTime.overhead, 1 / (2 / 0.01 + 2 / 0.03));
-    expect(t.iterationTime.overhead).toBeCloseTo(0.00375, 15);
-    expectClose(t.iterationTime.perPrefillToken, 1 / (2 / 0.00008 + 2 / 0.00024));
-    expectClose(t.iterationTime.perPrefillToken, 0.00003);
-    expectClose(t.iterationTime.perDecodeSeq, 1 / (2 / 0.0002 + 2 / 0.0006));
-    expectClose(t.iterationTime.perDecodeSeq, 0.000075);
-    expectClose(t.iterationTime.perKvToken, 1 / (2 / 0.0000002 + 2 / 0.0000006));
-    expectClose(t.iterationTime.perKvToken, 0.000000075);
+    expectClose(linearTime(t).overhead, 1 / (2 / 0.01 + 2 / 0.03));
+    expect(linearTime(t).overhead).toBeCloseTo(0.00375, 15);
+    expectClose(linearTime(t).perPrefillToken, 1 / (2 / 0.00008 + 2 / 0.00024));
+    expectClose(linearTime(t).perPrefillToken, 0.00003);
+    expectClose(linearTime(t).perDecodeSeq, 1 / (2 / 0.0002 + 2 / 0.0006));
+    expectClose(linearTime(t).perDecodeSeq, 0.000075);
+    expectClose(linearTime(t).perKvToken, 1 / (2 / 0.0000002 + 2 / 0.0000006));
+    expectClose(linearTime(t).perKvToken, 0.000000075);
     // KV blocks add (2 x 4096 + 2 x 2048); batch limits stay the fastest type's: a faster server, not a bigger batch.
     expect(t.kvCache).toEqual({ blocks: 12288, blockSize: 16 });
     expect(t.batching).toEqual({ kind: 'vllm', maxBatchSize: 64, maxBatchTokens: 4096 });
@@ -80,20 +87,20 @@ describe('pooledScenario on an LLM cluster', () => {
     if (!isLlmType(t)) throw new Error('the pooled cluster must be an LLM replica');
     // A full decode batch of 64 takes a quarter of one fast replica's time: four replicas' throughput, no more.
     const one = llm(produce(DEFAULT, () => {}), 'fast');
-    const step = (x: LlmReplicaSpec): number => x.iterationTime.overhead + 64 * x.iterationTime.perDecodeSeq + 64 * 1000 * x.iterationTime.perKvToken;
+    const step = (x: LlmReplicaSpec): number => linearTime(x).overhead + 64 * linearTime(x).perDecodeSeq + 64 * 1000 * linearTime(x).perKvToken;
     expectClose(step(t), step(one) / 4);
     expect(t.batching).toEqual(one.batching);
   });
 
   it('keeps a zero constant zero: free work on one replica is free on the pool', () => {
     const free = produce(DEFAULT, (s) => {
-      llm(s, 'slow').iterationTime.perKvToken = 0;
+      (llm(s, 'slow').iterationTime as LinearIterationTime).perKvToken = 0;
     });
     const t = pooledType(pooledScenario(free));
     if (!isLlmType(t)) throw new Error('the pooled cluster must be an LLM replica');
-    expect(t.iterationTime.perKvToken).toBe(0);
+    expect(linearTime(t).perKvToken).toBe(0);
     // The other constants are untouched by it.
-    expectClose(t.iterationTime.overhead, 0.00375);
+    expectClose(linearTime(t).overhead, 0.00375);
   });
 
   it('changes only the cluster and the agents: workload, seed, horizon, reward stay', () => {

@@ -8,7 +8,7 @@ import type { BudgetDecider } from './budget-decider.js';
 import type { Replica } from './replica.js';
 import { ReplicaStats } from './replica-stats.js';
 import type { Request } from './request.js';
-import { iterationSeconds, pricingOf, type WorkPricing } from './work-pricing.js';
+import { iterationSeconds, prefillPairs, pricingOf, type WorkPricing } from './work-pricing.js';
 
 /** Admission keeps this fraction of KV blocks free, so a fresh admission does not force a preemption at once. */
 const KV_WATERMARK = 0.01;
@@ -39,6 +39,10 @@ export class LlmReplica implements Replica {
   batchPrefillTokens = 0;
   batchDecodeSeqs = 0;
   batchKvTokens = 0;
+  /** Of batchKvTokens, those the decoding sequences read (decode attention). */
+  batchDecodeKvTokens = 0;
+  /** (Query, key) pairs of the batch's prefill attention. */
+  batchPrefillPairs = 0;
 
   readonly blockSize: number;
   readonly totalBlocks: number;
@@ -170,6 +174,7 @@ export class LlmReplica implements Replica {
     this.batch.push(request);
     this.batchPrefillTokens += tokens;
     this.batchKvTokens += request.kvTokens + tokens;
+    this.batchPrefillPairs += prefillPairs(tokens, request.kvTokens);
   }
 
   addDecode(request: Request): void {
@@ -177,11 +182,12 @@ export class LlmReplica implements Replica {
     this.batch.push(request);
     this.batchDecodeSeqs++;
     this.batchKvTokens += request.kvTokens + 1;
+    this.batchDecodeKvTokens += request.kvTokens + 1;
   }
 
   /** Seconds the batch formed in `batch` takes to run. */
   iterationDuration(): number {
-    return iterationSeconds(this.spec.iterationTime, this.batchPrefillTokens, this.batchDecodeSeqs, this.batchKvTokens);
+    return iterationSeconds(this.spec.iterationTime, this.batchPrefillTokens, this.batchDecodeSeqs, this.batchKvTokens, this.batchDecodeKvTokens, this.batchPrefillPairs);
   }
 
   onStepDone(): void {
@@ -254,6 +260,8 @@ export class LlmReplica implements Replica {
     this.batchPrefillTokens = 0;
     this.batchDecodeSeqs = 0;
     this.batchKvTokens = 0;
+    this.batchDecodeKvTokens = 0;
+    this.batchPrefillPairs = 0;
     this.preemptedWhileForming = false;
     this.policy.formBatch(this, this.tokenBudget);
     this.stats.kvUsage.set(this.loop.now, this.usedBlocks / this.totalBlocks);

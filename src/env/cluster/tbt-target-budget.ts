@@ -1,6 +1,6 @@
 import type { BudgetDecider } from './budget-decider.js';
 import type { LlmReplica } from './llm-replica.js';
-import { iterationSeconds } from './work-pricing.js';
+import { iterationSeconds, prefillPairs } from './work-pricing.js';
 
 /**
  * The TBT-target rule for a replica's token budget, the way Sarathi-Serve sets
@@ -35,7 +35,9 @@ export class TbtTargetBudget implements BudgetDecider {
     // Every decoding sequence takes one token of the budget first (chunked prefill); prompts get the rest.
     for (let k = this.budgets.length - 1; k >= 0; k--) {
       const prefillTokens = Math.max(this.budgets[k] - decoding, 0);
-      if (iterationSeconds(replica.spec.iterationTime, prefillTokens, decoding, kvTokens) <= this.tbtTarget) return this.budgets[k];
+      // The prompt's earlier context is not known before the batch forms: its attention is priced as a fresh chunk's.
+      const seconds = iterationSeconds(replica.spec.iterationTime, prefillTokens, decoding, kvTokens, kvTokens, prefillPairs(prefillTokens, 0));
+      if (seconds <= this.tbtTarget) return this.budgets[k];
     }
     return this.budgets[0];
   }

@@ -1,4 +1,12 @@
-import { isFifoType, isLlmType, type IterationTimeSpec, type PluginReplicaSpec, type ReplicaTypeSpec, type ServiceTimeSpec } from '../../scenario/cluster-schema.js';
+import {
+  isFifoType,
+  isLlmType,
+  type IterationTimeSpec,
+  type PluginReplicaSpec,
+  type ReplicaTypeSpec,
+  type RooflineIterationTime,
+  type ServiceTimeSpec,
+} from '../../scenario/cluster-schema.js';
 import { pluginReplicaModel } from './replica-models.js';
 
 /**
@@ -34,6 +42,14 @@ export function pricingOf(type: ReplicaTypeSpec, where = 'a replica type'): Work
     return plugin.pricing(options);
   }
   const t = type.iterationTime;
+  if (isRooflineTime(t)) {
+    const context = TYPICAL_BATCH * TYPICAL_CONTEXT;
+    return {
+      prefillToken: iterationSeconds(t, TYPICAL_PREFILL, 0, TYPICAL_PREFILL, 0, prefillPairs(TYPICAL_PREFILL, 0)) / TYPICAL_PREFILL,
+      decodeToken: iterationSeconds(t, 0, TYPICAL_BATCH, context, context, 0) / TYPICAL_BATCH,
+      request: 0,
+    };
+  }
   return {
     prefillToken: t.perPrefillToken + t.perKvToken + t.overhead / TYPICAL_PREFILL,
     decodeToken: (t.overhead + TYPICAL_BATCH * t.perDecodeSeq + TYPICAL_BATCH * TYPICAL_CONTEXT * t.perKvToken) / TYPICAL_BATCH,
@@ -51,7 +67,27 @@ export function priceWork(p: WorkPricing, prefillTokens: number, decodeTokens: n
   return p.prefillToken * prefillTokens + p.decodeToken * decodeTokens + p.request * requests;
 }
 
-/** Seconds one LLM iteration takes with `prefillTokens` to prefill, `decodeSeqs` sequences decoding and `kvTokens` of KV cache read. */
-export function iterationSeconds(t: IterationTimeSpec, prefillTokens: number, decodeSeqs: number, kvTokens: number): number {
+/**
+ * Seconds one LLM iteration takes with `prefillTokens` to prefill, `decodeSeqs`
+ * sequences decoding, `kvTokens` of KV cache read by the whole batch (what the
+ * linear form prices), of which `decodeKvTokens` by the decoding sequences,
+ * and `prefillPairs` (query, key) pairs of prefill attention (what the
+ * roofline form prices).
+ */
+export function iterationSeconds(t: IterationTimeSpec, prefillTokens: number, decodeSeqs: number, kvTokens: number, decodeKvTokens: number, prefillPairs: number): number {
+  if (isRooflineTime(t)) {
+    const linearLayers = Math.max(t.linearFloor, t.linearBase + t.linearPerToken * (prefillTokens + decodeSeqs));
+    return t.overhead + linearLayers + t.perDecodeKvToken * decodeKvTokens + t.perPrefillPair * prefillPairs;
+  }
   return t.overhead + t.perPrefillToken * prefillTokens + t.perDecodeSeq * decodeSeqs + t.perKvToken * kvTokens;
+}
+
+/** (Query, key) pairs of causal attention for a prefill chunk of `chunk` tokens after `context` tokens already in the cache: each query attends to all before it and itself. */
+export function prefillPairs(chunk: number, context: number): number {
+  return chunk * context + (chunk * (chunk + 1)) / 2;
+}
+
+/** Whether an iteration time is of the roofline form (replica presets). */
+export function isRooflineTime(t: IterationTimeSpec): t is RooflineIterationTime {
+  return 'kind' in t && t.kind === 'roofline';
 }
