@@ -77,7 +77,7 @@ function pool(types: readonly ReplicaTypeSpec[], scenario: string): ReplicaTypeS
     throw new InputError(`the pooled-cluster reference needs one KV-cache block size, and scenario "${scenario}" mixes block sizes`);
   }
   const fastest = llm.reduce((a, b) => (typicalSeconds(b) < typicalSeconds(a) ? b : a));
-  const { preset: _preset, tp: _tp, ...fastestType } = fastest;
+  const { preset: _preset, tp: _tp, derivedFrom: _derivedFrom, ...fastestType } = fastest;
   return {
     ...fastestType,
     kvCache: { ...fastest.kvCache, blocks: sum(llm.map((t) => t.kvCache.blocks)) },

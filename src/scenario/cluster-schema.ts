@@ -83,9 +83,10 @@ const builtinReplicaType = z.discriminatedUnion('model', [
     iterationTime: iterationTimeSchema,
     /** What the replica costs per second while it runs (starting, serving or draining). */
     costPerSecond: nonNegativeNumber.default(0),
-    /** The preset this type was made from, and its tensor-parallel degree (replica-preset-field.ts); a record of where the numbers came from. */
+    /** The preset this type was made from, its tensor-parallel degree, and what its computed numbers were computed for (replica-preset-field.ts). */
     preset: z.string().optional(),
     tp: z.number().optional(),
+    derivedFrom: z.strictObject({ preset: z.string(), tp: z.number(), blockSize: z.number() }).optional(),
   }),
   /** A single server with a FIFO queue and a service-time distribution (queueing-theory checks). */
   z.strictObject({ model: z.literal('fifo'), serviceTime: serviceTimeSchema, costPerSecond: nonNegativeNumber.default(0) }),

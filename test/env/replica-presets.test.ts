@@ -165,6 +165,25 @@ describe('replica presets in a scenario', () => {
     expect(llmType(again, 'h100')).toEqual(h100);
   });
 
+  it('recomputes what it computed when a setting moves it to another preset, degree or block size, and keeps what was set by hand', () => {
+    const reread = (edit: (t: Record<string, unknown>) => void): LlmReplicaSpec => {
+      const t = JSON.parse(JSON.stringify(h100)) as Record<string, unknown>;
+      edit(t);
+      return llmType(scenarioWith({ x: t }, [{ type: 'x', count: 1 }]), 'x');
+    };
+    const fresh = (type: object): LlmReplicaSpec => llmType(scenarioWith({ x: type }, [{ type: 'x', count: 1 }]), 'x');
+    // As --set cluster.replicaTypes.h100.tp=2 does to the scenario as read.
+    expect(reread((t) => (t.tp = 2))).toEqual(fresh({ preset: 'h100-llama-2-7b', tp: 2 }));
+    expect(reread((t) => (t.preset = 'a100-llama-2-7b'))).toEqual(fresh({ preset: 'a100-llama-2-7b' }));
+    expect(reread((t) => ((t.kvCache as { blockSize: number }).blockSize = 32))).toEqual(fresh({ preset: 'h100-llama-2-7b', kvCache: { blockSize: 32 } }));
+    const handSet = reread((t) => {
+      (t.iterationTime as { overhead: number }).overhead = 0.01;
+      t.tp = 4;
+    });
+    expect(handSet).toEqual(fresh({ preset: 'h100-llama-2-7b', tp: 4, iterationTime: { overhead: 0.01 } }));
+    expect(roofline(handSet).overhead).toBe(0.01);
+  });
+
   it('pools presets into one server, and refuses pooling them with hand-written types', () => {
     const pooled = llmType(pooledScenario(s), 'pooled');
     const a40 = roofline(llmType(s, 'a40'));
