@@ -66,12 +66,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationOutcome> 
       (todo.length > 0 ? `; running ${todo.length} on ${workers} worker thread${workers === 1 ? '' : 's'}` : '') +
       (resuming > 0 ? ` (${resuming} continuing from a checkpoint)` : ''),
   );
-  const jobOf = new Map<RunJob, PlannedRun>(
-    todo.map((p) => [
-      { variant: p.variant.name, seed: p.seed, runDir: p.runDir, scenario: p.scenario, scenarioHash: p.scenarioHash, resume: p.start === 'resume', backend: o.backend },
-      p,
-    ]),
-  );
+  const jobOf = new Map<RunJob, PlannedRun>(todo.map((p) => [jobOfRun(p, o.backend), p]));
   let executed = 0;
   let failed = [...results.values()].filter((r) => r.status === 'failed').length;
   await runOnWorkers([...jobOf.keys()], {
@@ -85,10 +80,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationOutcome> 
         log(`stopped ${planned.variant.name} seed ${planned.seed} at a checkpoint`);
         return;
       }
-      const record: RunRecord =
-        outcome.kind === 'recorded'
-          ? outcome.record
-          : { variant: job.variant, seed: job.seed, scenarioHash: job.scenarioHash, status: 'failed', error: outcome.error, updates: 0, stoppedEarly: false, finalReward: NaN, e2eP99: NaN, throughputRps: NaN, wallSeconds: NaN };
+      const record = outcome.kind === 'recorded' ? outcome.record : failedRecord(job, outcome.error);
       results.set(planned, record);
       if (record.status === 'failed') failed++;
       log(`[${results.size}/${plan.length}] ${planned.variant.name} seed ${planned.seed}: ${describeRecord(record)}`);
@@ -96,18 +88,41 @@ export async function runAblation(o: AblationOptions): Promise<AblationOutcome> 
   });
   const outcome = { executed, skipped, recorded: results.size, failed };
   if (results.size < plan.length) return { report: null, ...outcome };
-  const runResults: RunResult[] = plan.map((p) => ({ variant: p.variant, seed: p.seed, runDir: p.runDir, record: results.get(p) as RunRecord }));
-  const report = summarizeAblation(o.base.name, o.out, seeds, o.variants, runResults);
-  writeFileAtomic(join(o.out, RESULTS_JSON), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileAtomic(join(o.out, RESULTS_MD), formatAblationMarkdown(report));
-  await writeLearningCurves(
-    join(o.out, LEARNING_CURVES),
-    o.variants.map((v) => ({ name: v.name, runDirs: runResults.filter((r) => r.variant === v && r.record.status === 'finished').map((r) => r.runDir) })),
-  );
-  return { report, ...outcome };
+  return { report: await writeAblationResults(o.base.name, o.out, seeds, o.variants, plan, results), ...outcome };
 }
 
-function describeRecord(r: RunRecord): string {
+/** The job that trains a planned run. */
+export function jobOfRun(p: PlannedRun, backend: BackendName): RunJob {
+  return { variant: p.variant.name, seed: p.seed, runDir: p.runDir, scenario: p.scenario, scenarioHash: p.scenarioHash, resume: p.start === 'resume', backend };
+}
+
+/** The record of a run that ended without recording itself (its thread or machine died, its attempts ran out). */
+export function failedRecord(job: Pick<RunJob, 'variant' | 'seed' | 'scenarioHash'>, error: string): RunRecord {
+  return { variant: job.variant, seed: job.seed, scenarioHash: job.scenarioHash, status: 'failed', error, updates: 0, stoppedEarly: false, finalReward: NaN, e2eP99: NaN, throughputRps: NaN, wallSeconds: NaN };
+}
+
+/** Summarizes a complete ablation and writes results.json, results.md and the learning curves into OUT, each atomically. */
+export async function writeAblationResults(
+  scenario: string,
+  out: string,
+  seeds: readonly number[],
+  variants: readonly Variant[],
+  plan: readonly PlannedRun[],
+  results: ReadonlyMap<PlannedRun, RunRecord>,
+): Promise<AblationReport> {
+  const runResults: RunResult[] = plan.map((p) => ({ variant: p.variant, seed: p.seed, runDir: p.runDir, record: results.get(p) as RunRecord }));
+  const report = summarizeAblation(scenario, out, seeds, variants, runResults);
+  writeFileAtomic(join(out, RESULTS_JSON), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(join(out, RESULTS_MD), formatAblationMarkdown(report));
+  await writeLearningCurves(
+    join(out, LEARNING_CURVES),
+    variants.map((v) => ({ name: v.name, runDirs: runResults.filter((r) => r.variant === v && r.record.status === 'finished').map((r) => r.runDir) })),
+  );
+  return report;
+}
+
+/** One line for a run's outcome, as progress shows it. */
+export function describeRecord(r: RunRecord): string {
   if (r.status === 'failed') return `FAILED: ${r.error ?? 'no reason given'}`;
   const f = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
   const serving = Number.isFinite(r.e2eP99) || Number.isFinite(r.throughputRps) ? `, p99 ${f(r.e2eP99, 2)} s, ${f(r.throughputRps, 2)} req/s` : '';

@@ -12,11 +12,17 @@ export interface AblationWorkerInit {
   backend: BackendName;
   /** One Int32: 1 once the user asked to stop (runs stop after their next update, at a checkpoint). */
   stop: SharedArrayBuffer;
+  /** Whether to reply with each update a run reaches (a queue worker passes them on to the queue). */
+  progress?: boolean;
 }
 
 export type AblationRequest = { type: 'run'; job: RunJob };
 
-export type AblationReply = { type: 'ready' } | { type: 'outcome'; outcome: JobOutcome } | { type: 'error'; message: string; stack?: string };
+export type AblationReply =
+  | { type: 'ready' }
+  | { type: 'progress'; update: number }
+  | { type: 'outcome'; outcome: JobOutcome }
+  | { type: 'error'; message: string; stack?: string };
 
 const port = parentPort;
 if (port === null) throw new Error('ablation-worker.ts must run in a worker thread');
@@ -29,7 +35,8 @@ const failure = (e: unknown): AblationReply => ({ type: 'error', message: e inst
 try {
   await useBackend(init.backend);
   port.on('message', (msg: AblationRequest) => {
-    runJob(msg.job, () => Atomics.load(stop, 0) === 1).then(
+    const onProgress = init.progress === true ? (update: number): void => reply({ type: 'progress', update }) : undefined;
+    runJob(msg.job, () => Atomics.load(stop, 0) === 1, onProgress).then(
       (outcome) => reply({ type: 'outcome', outcome }),
       (e: unknown) => reply(failure(e)),
     );

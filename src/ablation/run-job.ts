@@ -34,7 +34,7 @@ class Diverged extends Error {}
  * way again. Rollouts stay on this thread: the ablation's parallelism is one
  * run per worker, and a run's numbers do not depend on its thread count.
  */
-export async function runJob(job: RunJob, shouldStop: () => boolean): Promise<JobOutcome> {
+export async function runJob(job: RunJob, shouldStop: () => boolean, onProgress?: (update: number) => void): Promise<JobOutcome> {
   // A start that was interrupted before its first checkpoint has nothing worth keeping (planRuns checked it is this run's).
   if (!job.resume && existsSync(join(job.runDir, SCENARIO_FILE))) rmSync(job.runDir, { recursive: true, force: true });
   const base = { variant: job.variant, seed: job.seed, scenarioHash: job.scenarioHash };
@@ -50,6 +50,7 @@ export async function runJob(job: RunJob, shouldStop: () => boolean): Promise<Jo
       onUpdate: (m) => {
         reached = m;
         checkFinite(m);
+        onProgress?.(m.update);
       },
       shouldStop,
     });

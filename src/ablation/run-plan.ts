@@ -32,9 +32,8 @@ export function runDirectory(out: string, variant: Variant, seed: number): strin
 
 /**
  * Every variant on every seed, variant by variant, with what an earlier
- * invocation with the same OUT already did. A run directory that holds a
- * different scenario means OUT belongs to another ablation: reusing it would
- * mix results, so it is an error before anything runs.
+ * invocation with the same OUT already did (see runStart): a mismatch is an
+ * error before anything runs.
  */
 export function planRuns(variants: readonly Variant[], seeds: readonly number[], out: string): PlannedRun[] {
   return variants.flatMap((variant) =>
@@ -44,24 +43,33 @@ export function planRuns(variants: readonly Variant[], seeds: readonly number[],
       });
       const hash = scenarioHash(scenario);
       const runDir = runDirectory(out, variant, seed);
-      const stale = (): InputError =>
-        new InputError(`${runDir} holds a run of a different scenario than variant ${variant.name} on seed ${seed} (the ablation changed since it ran); choose another --out, or delete ${runDir}`);
-      const record = readRunRecord(runDir);
-      if (record !== null) {
-        if (record.scenarioHash !== hash) throw stale();
-        return { variant, seed, runDir, scenario, scenarioHash: hash, start: 'done', record };
-      }
-      const saved = join(runDir, SCENARIO_FILE);
-      if (!existsSync(saved)) return { variant, seed, runDir, scenario, scenarioHash: hash, start: 'fresh', record: null };
-      let savedHash: string;
-      try {
-        savedHash = scenarioHash(JSON.parse(readFileSync(saved, 'utf8')));
-      } catch {
-        throw new InputError(`${saved} is not valid JSON; delete ${runDir} to run it again`);
-      }
-      if (savedHash !== hash) throw stale();
-      const resumable = new CheckpointStore(join(runDir, 'checkpoints')).resolve('latest') !== null;
-      return { variant, seed, runDir, scenario, scenarioHash: hash, start: resumable ? 'resume' : 'fresh', record: null };
+      return { variant, seed, runDir, scenario, scenarioHash: hash, ...runStart(runDir, hash, `variant ${variant.name} on seed ${seed}`) };
     }),
   );
+}
+
+/**
+ * Where an earlier invocation left the run of the scenario hashed `hash` in
+ * `runDir` (`what` names the run in errors). A run directory that holds a
+ * different scenario belongs to another ablation: reusing it would mix
+ * results, so it is an error.
+ */
+export function runStart(runDir: string, hash: string, what: string): Pick<PlannedRun, 'start' | 'record'> {
+  const stale = (): InputError => new InputError(`${runDir} holds a run of a different scenario than ${what} (the ablation changed since it ran); choose another --out, or delete ${runDir}`);
+  const record = readRunRecord(runDir);
+  if (record !== null) {
+    if (record.scenarioHash !== hash) throw stale();
+    return { start: 'done', record };
+  }
+  const saved = join(runDir, SCENARIO_FILE);
+  if (!existsSync(saved)) return { start: 'fresh', record: null };
+  let savedHash: string;
+  try {
+    savedHash = scenarioHash(JSON.parse(readFileSync(saved, 'utf8')));
+  } catch {
+    throw new InputError(`${saved} is not valid JSON; delete ${runDir} to run it again`);
+  }
+  if (savedHash !== hash) throw stale();
+  const resumable = new CheckpointStore(join(runDir, 'checkpoints')).resolve('latest') !== null;
+  return { start: resumable ? 'resume' : 'fresh', record: null };
 }

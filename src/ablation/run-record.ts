@@ -43,6 +43,11 @@ export function readRunRecord(runDir: string): RunRecord | null {
   } catch {
     throw new InputError(`${path} is not valid JSON; delete ${runDir} to run it again`);
   }
+  return recordFromJson(raw);
+}
+
+/** A record as JSON carries it (a file, a queue's job result): JSON has no NaN, so missing figures come back as NaN. */
+export function recordFromJson(raw: Record<string, unknown>): RunRecord {
   const num = (k: string): number => (typeof raw[k] === 'number' ? (raw[k] as number) : NaN);
   return {
     ...(raw as unknown as RunRecord),

@@ -1,8 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../agents/backend.js';
-import type { AblationReply, AblationRequest, AblationWorkerInit } from './ablation-worker.js';
+import { runOnThread, startAblationThread } from './ablation-thread.js';
 import type { JobOutcome, RunJob } from './run-job.js';
-import { startWorker } from '../workers/start-worker.js';
 
 export interface PoolOptions {
   /** Runs at a time, each on its own worker thread. */
@@ -35,9 +34,9 @@ export async function runOnWorkers(jobs: readonly RunJob[], o: PoolOptions): Pro
     try {
       while (next < jobs.length && o.signal?.aborted !== true) {
         const job = jobs[next++];
-        worker ??= await spawn({ backend: o.backend, stop });
+        worker ??= await startAblationThread({ backend: o.backend, stop });
         try {
-          o.onOutcome(job, await run(worker, job));
+          o.onOutcome(job, await runOnThread(worker, job));
         } catch (e) {
           o.onOutcome(job, { kind: 'crashed', error: `its worker thread broke off: ${(e as Error).message}` });
           void worker.terminate();
@@ -55,50 +54,4 @@ export async function runOnWorkers(jobs: readonly RunJob[], o: PoolOptions): Pro
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
   }
-}
-
-/** Starts an ablation worker (as rollout workers start) and waits until it is ready. */
-function spawn(init: AblationWorkerInit): Promise<Worker> {
-  const worker = startWorker('./ablation-worker', import.meta.url, init);
-  return new Promise((resolve, reject) => {
-    const onError = (e: Error): void => reject(e);
-    worker.once('error', onError);
-    worker.once('message', (m: AblationReply) => {
-      worker.off('error', onError);
-      if (m.type === 'ready') {
-        resolve(worker);
-      } else {
-        void worker.terminate();
-        reject(new Error(m.type === 'error' ? `an ablation worker failed to start: ${m.message}` : `an ablation worker sent ${m.type} before ready`));
-      }
-    });
-  });
-}
-
-/** Sends one job and waits for its outcome; rejects if the thread errors or exits first. */
-function run(worker: Worker, job: RunJob): Promise<JobOutcome> {
-  return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    const onMessage = (m: AblationReply): void => {
-      cleanup();
-      if (m.type === 'outcome') resolve(m.outcome);
-      else reject(new Error(m.type === 'error' ? m.message : `unexpected reply ${m.type}`));
-    };
-    const onError = (e: Error): void => {
-      cleanup();
-      reject(e);
-    };
-    const onExit = (code: number): void => {
-      cleanup();
-      reject(new Error(`exit code ${code}`));
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage({ type: 'run', job } satisfies AblationRequest);
-  });
 }

@@ -12,6 +12,7 @@ import { presetsCommand } from './commands/presets.js';
 import { replayCommand } from './commands/replay.js';
 import { simulateCommand } from './commands/simulate.js';
 import { trainCommand } from './commands/train.js';
+import { workerCommand } from './commands/worker.js';
 import { failureReport } from './failure-report.js';
 import { processIo, type CliIo } from './io.js';
 import { checkOutputPaths } from './output-paths.js';
@@ -24,7 +25,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .hook('preAction', (_program, command) => checkOutputPaths(command.name(), command.opts()));
-  for (const command of [simulateCommand(io), trainCommand(io), evalCommand(io), compareCommand(io), demoCommand(io), bcCommand(io), replayCommand(io), ablateCommand(io), presetsCommand(io)]) {
+  for (const command of [simulateCommand(io), trainCommand(io), evalCommand(io), compareCommand(io), demoCommand(io), bcCommand(io), replayCommand(io), ablateCommand(io), workerCommand(io), presetsCommand(io)]) {
     program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;

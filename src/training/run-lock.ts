@@ -57,7 +57,7 @@ export class RunLock {
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         }
-        const holder = readOwner(path);
+        const holder = readLockOwner(path);
         if (holder === 'gone') continue;
         if (holder !== null && holder.hostname !== owner.hostname) {
           throw new InputError(`${runDir} is in use by process ${holder.pid} on host ${holder.hostname} (${path}); if that process is gone, delete ${path}`);
@@ -79,13 +79,14 @@ export class RunLock {
     if (this.released) return;
     this.released = true;
     process.off('exit', this.onExit);
-    const holder = readOwner(this.path);
+    const holder = readLockOwner(this.path);
     if (holder !== null && holder !== 'gone' && holder.pid === this.owner.pid && holder.since === this.owner.since) rmSync(this.path, { force: true });
   }
 }
 
 /** The lock's owner; null if the file is not a lock this code wrote (damaged); 'gone' if there is no lock any more. */
-function readOwner(path: string): LockOwner | null | 'gone' {
+/** Who holds the lock file at `path`: its owner, null when unreadable, 'gone' when there is none. */
+export function readLockOwner(path: string): LockOwner | null | 'gone' {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -129,7 +130,7 @@ function takeOverStale(path: string, judged: LockOwner | null): boolean {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true; // already moved by someone else: try to link
     throw e;
   }
-  const moved = readOwner(aside);
+  const moved = readLockOwner(aside);
   const same = judged === null ? moved === null : moved !== null && moved !== 'gone' && moved.pid === judged.pid && moved.since === judged.since;
   if (!same) {
     try {

@@ -7,6 +7,7 @@ import { runAblation, type AblationOptions } from '../../src/ablation/ablation-r
 import { buildVariants } from '../../src/ablation/variants.js';
 import { parseVary } from '../../src/ablation/vary.js';
 import { runCli } from '../cli/run-cli.js';
+import { numbersOf } from './report-numbers.js';
 import { tinyTraining } from '../fixtures/tiny-training.js';
 
 /** Well under a second a run. */
@@ -20,23 +21,6 @@ writeFileSync(tinyFile, JSON.stringify(tiny));
 
 function options(out: string, workers: number, ...vary: string[]): AblationOptions {
   return { base: tiny, variants: buildVariants(tiny, vary.map(parseVary)), seeds: 2, out, workers, backend: 'wasm' };
-}
-
-/** Every number a run produced, without the wall-clock figures that differ between any two runs. */
-function numbersOf(report: AblationReport) {
-  return report.variants.map((v) => ({
-    name: v.name,
-    runs: v.runs.map((r) => ({ seed: r.seed, updates: r.updates, finalReward: r.finalReward, e2eP99: r.e2eP99, throughputRps: r.throughputRps })),
-    errors: v.errors,
-    metrics: v.runs.map((r) => {
-      const file = join(r.runDir, 'metrics.jsonl');
-      if (!existsSync(file)) return null;
-      return readFileSync(file, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => Object.entries(JSON.parse(l) as Record<string, number>).filter(([k]) => !k.startsWith('time/') && k !== 'wallSeconds'));
-    }),
-  }));
 }
 
 describe('an ablation', () => {

@@ -5,11 +5,14 @@ import { formatAblationMarkdown } from '../../ablation/ablation-report.js';
 import { LEARNING_CURVES, RESULTS_JSON, RESULTS_MD, runAblation } from '../../ablation/ablation-runner.js';
 import { buildVariants } from '../../ablation/variants.js';
 import { parseVary, type VaryAxis } from '../../ablation/vary.js';
+import { queuedAblationStatus, runAblationOnQueue, type QueuedRunStatus } from '../../ablation/queue/queued-ablation.js';
+import { parseRedisAddress } from '../../ablation/queue/redis-address.js';
 import { FailedResult, InputError } from '../../errors.js';
 import { loadAnyScenario } from '../../scenario/load.js';
 import { applyOverrides } from '../../scenario/overrides.js';
 import { addRunFlags, backendOption, integerAtLeast, runOverrides, type BackendFlags, type RunFlags } from '../flags.js';
 import type { CliIo } from '../io.js';
+import { table } from '../table.js';
 
 interface AblateFlags extends RunFlags, BackendFlags {
   vary?: string[];
@@ -18,6 +21,8 @@ interface AblateFlags extends RunFlags, BackendFlags {
   workers?: number;
   out?: string;
   json?: boolean;
+  queue?: string;
+  status?: boolean;
 }
 
 const HELP = `
@@ -53,6 +58,14 @@ Resume:
   retry it) and continues interrupted ones from their last checkpoint. Ctrl-C stops
   every run at a checkpoint; a second Ctrl-C aborts.
 
+Over several machines (docs/cli.md, "Sweeps over several machines"):
+  --queue redis://HOST:PORT enqueues every unfinished run on one Redis instead of running
+  it here; \`mappo worker --queue redis://HOST:PORT\` on each machine takes runs and trains
+  them. This command waits, showing progress, and writes the same results when all have
+  ended; Ctrl-C stops waiting (the runs stay queued; run it again to collect them). Run
+  directories must be on storage every machine shares, at the same path.
+  --status shows where each run stands and exits.
+
 Exit code: 0 when at least one run trained to its end (failed variants are part
 of the result), 1 when every run failed or the input is wrong, 130 when interrupted.
 
@@ -72,6 +85,8 @@ export function ablateCommand(io: CliIo): Command {
       .option('--out <dir>', 'ablation directory (default: runs/<scenario name>-ablation)')
       .addOption(backendOption('tensor backend of every run'))
       .option('--json', 'print one JSON document (docs/cli.md) instead of the table')
+      .option('--queue <redis-url>', 'enqueue the runs on Redis (redis://HOST:PORT) for mappo worker processes on any machine, instead of running them here')
+      .option('--status', 'with --queue: show which runs are done, failed, running and waiting, and exit')
       .addHelpText('after', HELP),
   ).action(async (file: string, flags: AblateFlags) => {
     const axes = (flags.vary ?? []).map(parseVary);
@@ -86,34 +101,41 @@ export function ablateCommand(io: CliIo): Command {
       });
     }
     const variants = buildVariants(base, axes);
+    const out = flags.out ?? `runs/${base.name}-ablation`;
+    if (flags.status === true && flags.queue === undefined) throw new InputError('--status reads the queue: give --queue redis://HOST:PORT');
+    if (flags.queue !== undefined) {
+      if (flags.workers !== undefined) throw new InputError('--workers sets the threads of a run here; with --queue each mappo worker sets its own (mappo worker --workers N)');
+      const address = parseRedisAddress(flags.queue);
+      if (flags.status === true) {
+        const rows = await queuedAblationStatus({ base, variants, seeds: flags.seeds, out, backend: flags.backend, address });
+        io.stdout(flags.json ? `${JSON.stringify({ out, queue: address.shown, runs: rows }, null, 2)}\n` : formatQueueStatus(rows));
+        return;
+      }
+    }
     // Fails here, with its own sentence, if the backend cannot start (e.g. native bindings missing), before any worker does.
     await useBackend(flags.backend);
 
     const controller = new AbortController();
     const onSigint = (): void => {
       controller.abort();
-      io.stderr('\nstopping every run at its next checkpoint (Ctrl-C again to abort)\n');
+      io.stderr(flags.queue === undefined ? '\nstopping every run at its next checkpoint (Ctrl-C again to abort)\n' : '\nstopped waiting; the workers carry on\n');
       process.once('SIGINT', () => process.exit(130));
     };
     process.once('SIGINT', onSigint);
-    const out = flags.out ?? `runs/${base.name}-ablation`;
     let outcome;
+    const log = (line: string): void => io.stderr(`${line}\n`);
     try {
-      outcome = await runAblation({
-        base,
-        variants,
-        seeds: flags.seeds,
-        out,
-        workers: flags.workers,
-        backend: flags.backend,
-        signal: controller.signal,
-        log: (line) => io.stderr(`${line}\n`),
-      });
+      const common = { base, variants, seeds: flags.seeds, out, backend: flags.backend, signal: controller.signal, log };
+      outcome =
+        flags.queue === undefined
+          ? await runAblation({ ...common, workers: flags.workers })
+          : await runAblationOnQueue({ ...common, address: parseRedisAddress(flags.queue) });
     } finally {
       process.off('SIGINT', onSigint);
     }
     if (outcome.report === null) {
-      io.stderr(`interrupted: ${outcome.recorded} of ${variants.length * flags.seeds} runs finished; run the same command again to continue\n`);
+      const queued = flags.queue !== undefined ? '; the others stay queued for the workers: run the same command again to collect them' : '; run the same command again to continue';
+      io.stderr(`interrupted: ${outcome.recorded} of ${variants.length * flags.seeds} runs finished${queued}\n`);
       throw new FailedResult(130);
     }
     io.stderr(`wrote ${out}/${RESULTS_MD}, ${out}/${RESULTS_JSON} and ${out}/${LEARNING_CURVES}\n`);
@@ -126,4 +148,18 @@ export function ablateCommand(io: CliIo): Command {
 function setsLearnerUpdates(axis: VaryAxis): boolean {
   const target = ['learner', 'updates'];
   return axis.path.length <= target.length && axis.path.every((step, i) => String(step) === target[i]);
+}
+
+/** The --status table: one row per run, then the counts. */
+function formatQueueStatus(rows: readonly QueuedRunStatus[]): string {
+  const cells = rows.map((r) => [
+    r.variant,
+    String(r.seed),
+    r.state,
+    r.update === null ? '-' : `${r.update}/${r.updates}`,
+    r.error ?? '',
+  ]);
+  const count = (state: QueuedRunStatus['state']): number => rows.filter((r) => r.state === state).length;
+  const totals = (['done', 'failed', 'running', 'waiting', 'not queued'] as const).map((s) => `${count(s)} ${s}`).join(', ');
+  return `${table(['variant', 'seed', 'state', 'update', 'error'], cells)}\n${rows.length} runs: ${totals}\n`;
 }

@@ -1,0 +1,13 @@
+import { Queue, Worker, QueueEvents, DelayedError, WaitingError } from 'bullmq';
+const connection = { host: '127.0.0.1', port: 6391 };
+const q = new Queue('t', { connection });
+await q.obliterate({ force: true }).catch(() => {});
+const j1 = await q.add('run', { x: 1 }, { jobId: 'abc' });
+const j2 = await q.add('run', { x: 2 }, { jobId: 'abc' });
+console.log('ids', j1.id, j2.id, j2.data);
+const w = new Worker('t', async (job) => { return { doubled: job.data.x * 2 }; }, { connection, concurrency: 2, lockDuration: 5000, stalledInterval: 2000 });
+await new Promise((r) => setTimeout(r, 1000));
+const job = await q.getJob('abc');
+console.log(await job.getState(), job.returnvalue, typeof DelayedError, typeof WaitingError);
+console.log(await q.getJobCounts());
+await w.close(); await q.close();
