@@ -37,6 +37,24 @@ export async function runAblationOnQueue(o: QueuedAblationOptions): Promise<Abla
   const results = new Map<PlannedRun, RunRecord>(plan.filter((p) => p.record !== null).map((p) => [p, p.record as RunRecord]));
   const skipped = results.size;
   const todo = plan.filter((p) => p.start !== 'done');
+  let executed = 0;
+  if (todo.length > 0) executed = await waitForQueuedRuns(o, plan, todo, results, seeds.length, log);
+  else log(`ablation of ${o.base.name}: all ${plan.length} runs finished earlier; nothing to queue`);
+  const failed = [...results.values()].filter((r) => r.status === 'failed').length;
+  const outcome = { executed, skipped, recorded: results.size, failed };
+  if (results.size < plan.length) return { report: null, ...outcome };
+  return { report: await writeAblationResults(o.base.name, o.out, seeds, o.variants, plan, results), ...outcome };
+}
+
+/** Enqueues the runs left to do and waits until each has ended (or the wait is aborted); returns how many ended meanwhile. */
+async function waitForQueuedRuns(
+  o: QueuedAblationOptions,
+  plan: readonly PlannedRun[],
+  todo: readonly PlannedRun[],
+  results: Map<PlannedRun, RunRecord>,
+  seeds: number,
+  log: (line: string) => void,
+): Promise<number> {
   await checkReachable(o.address);
   const queue = openQueue(o.address);
   let executed = 0;
@@ -46,9 +64,9 @@ export async function runAblationOnQueue(o: QueuedAblationOptions): Promise<Abla
       todo.map((p) => jobOfRun(p, o.backend)),
     );
     log(
-      `ablation of ${o.base.name}: ${o.variants.length} variant${o.variants.length === 1 ? '' : 's'} x ${seeds.length} seed${seeds.length === 1 ? '' : 's'} = ${plan.length} runs` +
-        (skipped > 0 ? `, ${skipped} finished earlier` : '') +
-        (todo.length > 0 ? `; queued ${added} on ${o.address.shown}${inFlight > 0 ? ` (${inFlight} already there)` : ''}; workers take them: mappo worker --queue ${o.address.shown}` : ''),
+      `ablation of ${o.base.name}: ${o.variants.length} variant${o.variants.length === 1 ? '' : 's'} x ${seeds} seed${seeds === 1 ? '' : 's'} = ${plan.length} runs` +
+        (plan.length > todo.length ? `, ${plan.length - todo.length} finished earlier` : '') +
+        `; queued ${added} on ${o.address.shown}${inFlight > 0 ? ` (${inFlight} already there)` : ''}; workers take them: mappo worker --queue ${o.address.shown}`,
     );
     let shown = '';
     while (results.size < plan.length && o.signal?.aborted !== true) {
@@ -79,10 +97,7 @@ export async function runAblationOnQueue(o: QueuedAblationOptions): Promise<Abla
   } finally {
     await queue.close();
   }
-  const failed = [...results.values()].filter((r) => r.status === 'failed').length;
-  const outcome = { executed, skipped, recorded: results.size, failed };
-  if (results.size < plan.length) return { report: null, ...outcome };
-  return { report: await writeAblationResults(o.base.name, o.out, seeds, o.variants, plan, results), ...outcome };
+  return executed;
 }
 
 /** One run of an ablation as `--status` shows it. */

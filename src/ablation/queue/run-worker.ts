@@ -101,7 +101,13 @@ export async function serveRuns(o: RunWorkerOptions): Promise<{ ran: number }> {
     if (job !== undefined && !(e instanceof WaitingError)) o.log(`${job.data.variant} seed ${job.data.seed} failed (attempt ${job.attemptsMade}): ${e.message}`);
   });
   worker.on('stalled', (id) => o.log(`job ${id} stalled (its worker stopped renewing its lock); it goes back to the queue`));
-  worker.on('error', (e) => o.log(`queue: ${e.message}`));
+  // While Redis is away the client retries and reports each failure: one line per new reason is enough.
+  let lastError = '';
+  worker.on('error', (e) => {
+    if (e.message !== lastError) o.log(`queue: ${e.message} (retrying)`);
+    lastError = e.message;
+  });
+  worker.on('active', () => (lastError = ''));
   o.log(`worker ${hostname()}:${process.pid} serving ${o.address.shown}, ${o.threads} run${o.threads === 1 ? '' : 's'} at a time`);
   await new Promise<void>((resolve) => {
     if (o.signal.aborted) resolve();
