@@ -88,8 +88,10 @@ describe.skipIf(!hasRedis)('an ablation through a Redis queue', () => {
   });
 
   afterAll(() => {
-    for (const w of workers) if (w.exitCode === null && w.pid !== undefined) process.kill(w.pid, 'SIGKILL');
-    if (redis.pid !== undefined) process.kill(redis.pid, 'SIGTERM');
+    // Whatever still runs (a test that failed midway): a process that ended has an exit code or the signal that ended it.
+    const running = (p: ChildProcess): boolean => p.pid !== undefined && p.exitCode === null && p.signalCode === null;
+    for (const w of workers) if (running(w)) process.kill(w.pid as number, 'SIGKILL');
+    if (running(redis)) process.kill(redis.pid as number, 'SIGTERM');
   });
 
   it('runs on two workers, one killed mid-run, and gives the thread pool\'s results number for number', async () => {
