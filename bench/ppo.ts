@@ -76,7 +76,7 @@ async function peerShapedSteps(): Promise<Figure[]> {
 }
 
 /** Random decisions of one agent with 32 observations and 8 actions, each its own one-step episode. */
-function syntheticTable(rows: number, rng: Rng): TrajectoryTable {
+export function syntheticTable(rows: number, rng: Rng): TrajectoryTable {
   const t = new TrajectoryTable('peer', 32, 8, 32, 0, 0);
   for (let i = 0; i < rows; i++) {
     const r = t.push(RowState.Ready, 0, 0, i);

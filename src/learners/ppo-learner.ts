@@ -7,6 +7,7 @@ import { RowState } from '../rollout/row-state.js';
 import type { LearnerSpec } from '../scenario/learner-schema.js';
 import { estimateAdvantages } from './gae.js';
 import { GradientAccumulator } from './gradient-accumulator.js';
+import { HostAdam, type AdamWeights } from './host-adam.js';
 import { addLossStats, lossMeans, readLossStats, zeroLossStats, type LossStats, type LossStatTensors } from './loss-stats.js';
 import { actorSlice, criticSlice, type TableTargets } from './minibatch.js';
 import { buildAdvantageNormalizer, type AdvantageNormalizer } from './policies/advantage-normalization.js';
@@ -22,14 +23,13 @@ import { buildUnits, type TrainingUnits } from './training-units.js';
 export type UpdateMetrics = Record<string, number>;
 
 /**
- * One Adam per network: tfjs's Adam keeps its moment estimates by position in
- * the gradient list, so each optimizer must always see the same variables in
- * the same order, which holds for one network but not for a changing set of
- * networks (an independent actor absent from a minibatch).
+ * One Adam per network, over all of that network's variables in order, so that
+ * a network absent from a minibatch (an independent actor) keeps its moments
+ * where they are. Stepped on the host (host-adam.ts), bit for bit as tfjs's Adam.
  */
 interface NetworkOptimizer {
   readonly name: string;
-  readonly adam: tf.AdamOptimizer;
+  readonly adam: HostAdam;
   readonly variables: tf.Variable[];
 }
 
@@ -75,7 +75,7 @@ export class PpoLearner {
     const o = spec.optimizer;
     const optimizerFor = (n: { name: string; network: { variables: tf.Variable[] } }, lr: number): NetworkOptimizer => ({
       name: n.name,
-      adam: tf.train.adam(lr, 0.9, 0.999, o.eps),
+      adam: new HostAdam(lr, n.network.variables, 0.9, 0.999, o.eps),
       variables: n.network.variables,
     });
     const criticLr = o.separate ? (o.criticLr ?? o.lr) : o.lr;
@@ -100,7 +100,7 @@ export class PpoLearner {
   update(batch: RolloutBatch, update: number): UpdateMetrics {
     const spec = this.spec;
     const lrMultiplier = this.lr.multiplier(update, spec.updates);
-    for (const g of this.groups) for (const n of g.networks) (n.adam as unknown as { learningRate: number }).learningRate = g.baseLr * lrMultiplier;
+    for (const g of this.groups) for (const n of g.networks) n.adam.learningRate = g.baseLr * lrMultiplier;
     const coefs: LossCoefficients = {
       entropy: this.entropy.coefficient(update, spec.updates),
       klPenalty: this.kl.penaltyCoef(),
@@ -188,7 +188,6 @@ export class PpoLearner {
   }
 
   dispose(): void {
-    for (const g of this.groups) for (const n of g.networks) n.adam.dispose();
     for (const r of this.references) r?.dispose();
     this.accumulator.dispose();
   }
@@ -297,36 +296,15 @@ export class PpoLearner {
       });
       normSum += norm;
       const scale = Math.min(1, this.spec.maxGradNorm / (norm + 1e-6));
-      for (const n of present) {
-        const scaled = n.variables.map((v) => ({
-          name: v.name,
-          tensor: grads[v.name] !== undefined ? tf.mul(grads[v.name], scale) : tf.zerosLike(v),
-        }));
-        n.adam.applyGradients(scaled);
-        tf.dispose(scaled.map((x) => x.tensor));
-      }
+      for (const n of present) n.adam.step(n.variables.map((v) => (grads[v.name] !== undefined ? (grads[v.name].dataSync() as Float32Array) : null)), scale);
     }
     tf.dispose(Object.values(grads));
     return normSum / this.groups.length;
   }
 
   /** Every optimizer's state (Adam's step count, moments and bias-correction powers), per network, for a checkpoint. */
-  async optimizerState(): Promise<{ network: string; weights: { name: string; shape: number[]; values: Float32Array }[]; accBeta?: [number, number] }[]> {
-    const out = [];
-    for (const g of this.groups) {
-      for (const n of g.networks) {
-        const weights = await n.adam.getWeights();
-        const acc = adamPowers(n.adam);
-        out.push({
-          network: n.name,
-          weights: weights.map((w) => ({ name: w.name, shape: [...w.tensor.shape], values: Float32Array.from(w.tensor.dataSync()) })),
-          accBeta: [acc.accBeta1.dataSync()[0], acc.accBeta2.dataSync()[0]] as [number, number],
-        });
-        // The step count comes as a fresh tensor; the moments are the optimizer's own variables.
-        for (const w of weights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
-      }
-    }
-    return out;
+  async optimizerState(): Promise<{ network: string; weights: AdamWeights['weights']; accBeta?: [number, number] }[]> {
+    return this.groups.flatMap((g) => g.networks.map((n) => ({ network: n.name, ...n.adam.state() })));
   }
 
   async restoreOptimizerState(state: Awaited<ReturnType<PpoLearner['optimizerState']>>): Promise<void> {
@@ -334,18 +312,7 @@ export class PpoLearner {
       for (const n of g.networks) {
         const saved = state.find((s) => s.network === n.name);
         if (saved === undefined) throw new Error(`checkpoint has no optimizer state for ${n.name}`);
-        const tensors = saved.weights.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape) }));
-        await n.adam.setWeights(tensors); // copies them into its own variables
-        tf.dispose(tensors.map((t) => t.tensor));
-        // setWeights recomputes beta^(t+1) with pow, which differs in the last bit from the float32 running product Adam kept; checkpoints from before accBeta was saved keep pow's value.
-        const accBeta = saved.accBeta;
-        if (accBeta !== undefined) {
-          const acc = adamPowers(n.adam);
-          tf.tidy(() => {
-            acc.accBeta1.assign(tf.scalar(accBeta[0]));
-            acc.accBeta2.assign(tf.scalar(accBeta[1]));
-          });
-        }
+        n.adam.restore(saved);
       }
     }
   }
@@ -378,10 +345,6 @@ export class PpoLearner {
 }
 
 /** Adam's running bias-correction powers beta1^t and beta2^t: private in tfjs, but part of the exact state. */
-function adamPowers(adam: tf.AdamOptimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
-  return adam as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
-}
-
 function frozenCopy(actor: Actor): Actor {
   // Its initial weights are overwritten at once, so any generator will do.
   const copy = new Actor(actor.obsSize, actor.actionCount, actor.spec, Rng.fromSeed(0));

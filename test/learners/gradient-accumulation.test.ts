@@ -4,6 +4,7 @@ import { useBackend } from '../../src/agents/backend.js';
 import { NetworkMap, type Assigned } from '../../src/agents/network-map.js';
 import type { AgentInfo } from '../../src/env/multi-agent/contract.js';
 import { Rng } from '../../src/env/rng.js';
+import { HostAdam } from '../../src/learners/host-adam.js';
 import { PpoLearner } from '../../src/learners/ppo-learner.js';
 import { buildUnits } from '../../src/learners/training-units.js';
 import type { RolloutBatch } from '../../src/rollout/rollout-batch.js';
@@ -51,16 +52,17 @@ function rollout(hidden: number): RolloutBatch {
   return { tables: [table], tableOf: new Int32Array(3), steps: table.length, decisions: table.length, actionCounts: [], episodes: [] };
 }
 
-/** Each variable's gradient as handed to Adam during `run`, by variable name. */
+/** Each variable's gradient as handed to Adam during `run` (scaled by the clipping, zeros where it had none), by variable name. */
 function gradientsSeenBy(run: () => void): Map<string, Float32Array> {
   const seen = new Map<string, Float32Array>();
-  const original = tf.AdamOptimizer.prototype.applyGradients;
-  const spy = vi.spyOn(tf.AdamOptimizer.prototype, 'applyGradients').mockImplementation(function (this: tf.AdamOptimizer, grads) {
-    for (const { name, tensor } of grads as { name: string; tensor: tf.Tensor }[]) {
-      expect(seen.has(name)).toBe(false); // one optimizer step per update in these runs
-      seen.set(name, Float32Array.from(tensor.dataSync()));
-    }
-    original.call(this, grads);
+  const original = HostAdam.prototype.step;
+  const spy = vi.spyOn(HostAdam.prototype, 'step').mockImplementation(function (this: HostAdam, grads, scale) {
+    this.variables.forEach((v, i) => {
+      expect(seen.has(v.name)).toBe(false); // one optimizer step per update in these runs
+      const g = grads[i];
+      seen.set(v.name, g === null ? new Float32Array(v.size) : g.map((x) => Math.fround(x * scale)));
+    });
+    original.call(this, grads, scale);
   });
   try {
     run();
