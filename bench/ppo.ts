@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { produce } from 'immer';
 import { useBackend } from '../src/agents/backend.js';
 import { NetworkMap } from '../src/agents/network-map.js';
@@ -13,9 +15,9 @@ import { loadScenario } from '../src/scenario/load.js';
 import { networksSchema } from '../src/scenario/networks-schema.js';
 import type { BenchCase, Figure } from './harness.js';
 
-/** Seconds per call of `fn`, median of `runs` after one warm-up. */
-function medianSeconds(runs: number, fn: () => void): number {
-  fn();
+/** Seconds per call of `fn`, median of `runs` after `warmup` calls (V8 and tfjs settle over the first few). */
+function medianSeconds(runs: number, fn: () => void, warmup = 1): number {
+  for (let i = 0; i < warmup; i++) fn();
   const times: number[] = [];
   for (let r = 0; r < runs; r++) {
     const start = performance.now();
@@ -67,12 +69,40 @@ async function peerShapedSteps(): Promise<Figure[]> {
     const learner = new PpoLearner(networks, spec, Rng.fromSeed(2));
     const batch = { tables: [table], tableOf: Int32Array.of(0), steps: table.length, decisions: table.length, actionCounts: [new Float64Array(8)], episodes: [] };
     let update = 0;
-    const seconds = medianSeconds(5, () => learner.update(batch, ++update));
+    // Warmed up as the peer script warms PyTorch up (50 steps) before timing.
+    const seconds = medianSeconds(11, () => learner.update(batch, ++update), 12);
     figures.push({ name: `ppo.step.mb${minibatch}.ms`, value: (seconds / 4) * 1000, unit: 'ms per PPO minibatch step, torch_ppo_step.py shapes' });
     learner.dispose();
     networks.dispose();
   }
-  return figures;
+  return [...figures, ...torchRatios(figures)];
+}
+
+/**
+ * PyTorch's time for the same step (bench/peers/torch_ppo_step.py, one
+ * thread), measured right after ours, and our time over it: the figure to
+ * quote, since absolute times drift between sittings on a shared machine. Run
+ * when a Python with torch is found: MAPPO_TORCH_PYTHON, else python3.
+ */
+function torchRatios(ours: readonly Figure[]): Figure[] {
+  const python = process.env.MAPPO_TORCH_PYTHON ?? 'python3';
+  const script = fileURLToPath(new URL('../../bench/peers/torch_ppo_step.py', import.meta.url));
+  const run = spawnSync(python, [script, '256', '1024'], { encoding: 'utf8' });
+  if (run.status !== 0) {
+    process.stderr.write(`ppo.step: no PyTorch ratio (${python} cannot run ${script}; set MAPPO_TORCH_PYTHON to a Python with torch installed)\n`);
+    return [];
+  }
+  return run.stdout
+    .trim()
+    .split('\n')
+    .flatMap((line) => {
+      const peer = JSON.parse(line) as { minibatch: number; ms: number; torch: string };
+      const mine = ours.find((f) => f.name === `ppo.step.mb${peer.minibatch}.ms`);
+      return [
+        { name: `ppo.step.mb${peer.minibatch}.torch.ms`, value: peer.ms, unit: `ms per step in PyTorch ${peer.torch}, 1 thread` },
+        ...(mine === undefined ? [] : [{ name: `ppo.step.mb${peer.minibatch}.torchRatio`, value: mine.value / peer.ms, unit: 'our step time over PyTorch\'s, same sitting' }]),
+      ];
+    });
 }
 
 /** Random decisions of one agent with 32 observations and 8 actions, each its own one-step episode. */
