@@ -107,7 +107,7 @@ export function readLockOwner(path: string): LockOwner | null | 'gone' {
  * signalling; EPERM means it exists under another user. A reused pid looks
  * alive: that errs on the side of refusing, and the sentence names the pid.
  */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -2,10 +2,10 @@ import { rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Worker as Thread } from 'node:worker_threads';
-import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { BackendName } from '../../agents/backend.js';
 import { InputError } from '../../errors.js';
-import { LOCK_FILE, readLockOwner } from '../../training/run-lock.js';
+import { isAlive, LOCK_FILE, readLockOwner } from '../../training/run-lock.js';
 import { describeRecord } from '../ablation-runner.js';
 import { runOnThread, startAblationThread } from '../ablation-thread.js';
 import type { RunJob } from '../run-job.js';
@@ -62,7 +62,12 @@ export async function serveRuns(o: RunWorkerOptions): Promise<{ ran: number }> {
       throw e;
     }
     if (start.start === 'done') return start.record;
-    takeOverLock(run.runDir, o.log);
+    if (!claimRunDirectory(run.runDir, o.log)) {
+      // Still trained by a live process here: the queue thought its worker lost (a lock renewal came late). Try again later, no attempt used.
+      o.log(`${what} is still being trained by another process on this machine; it waits ${o.stallSeconds} s in the queue`);
+      await job.moveToDelayed(Date.now() + o.stallSeconds * 1000, token);
+      throw new DelayedError();
+    }
     const thread = idle.pop() ?? (await startAblationThread({ backend: o.backend, stop, progress: true }));
     o.log(`running ${what} ${start.start === 'resume' ? 'from its last checkpoint' : 'from the start'} (${run.runDir})`);
     let lastProgress = 0;
@@ -98,7 +103,7 @@ export async function serveRuns(o: RunWorkerOptions): Promise<{ ran: number }> {
     maxStalledCount: MAX_STALLS,
   });
   worker.on('failed', (job, e) => {
-    if (job !== undefined && !(e instanceof WaitingError)) o.log(`${job.data.variant} seed ${job.data.seed} failed (attempt ${job.attemptsMade}): ${e.message}`);
+    if (job !== undefined && !(e instanceof WaitingError) && !(e instanceof DelayedError)) o.log(`${job.data.variant} seed ${job.data.seed} failed (attempt ${job.attemptsMade}): ${e.message}`);
   });
   worker.on('stalled', (id) => o.log(`job ${id} stalled (its worker stopped renewing its lock); it goes back to the queue`));
   // While Redis is away the client retries and reports each failure: one line per new reason is enough.
@@ -121,14 +126,18 @@ export async function serveRuns(o: RunWorkerOptions): Promise<{ ran: number }> {
 }
 
 /**
- * Removes a run directory's lock left by another machine. The queue gave this
- * worker the run's job, so whoever held it lost its job lock: its machine
- * died or was cut off, and its lock file says nothing any more. (A lock of
- * this machine is judged by RunLock itself, by whether its process lives.)
+ * Whether this worker may train in `runDir`, taking over a lock another
+ * machine left there. The queue gave this worker the run's job, so whoever
+ * held it lost its job lock: on another machine, it died or was cut off, and
+ * its lock file says nothing any more. A lock of this machine tells by its
+ * process: a dead one RunLock takes over itself; a live one (a job the queue
+ * thought stalled because a renewal came late) means not now.
  */
-function takeOverLock(runDir: string, log: (line: string) => void): void {
+function claimRunDirectory(runDir: string, log: (line: string) => void): boolean {
   const owner = readLockOwner(join(runDir, LOCK_FILE));
-  if (owner === null || owner === 'gone' || owner.hostname === hostname()) return;
+  if (owner === null || owner === 'gone') return true;
+  if (owner.hostname === hostname()) return !isAlive(owner.pid);
   rmSync(join(runDir, LOCK_FILE), { force: true });
   log(`took over ${runDir} from process ${owner.pid} on ${owner.hostname}, whose run the queue handed here`);
+  return true;
 }
