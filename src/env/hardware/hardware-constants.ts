@@ -22,10 +22,9 @@ export interface GpuDatasheet {
 
 /**
  * The three GPUs the Vidur profile was measured on. The A100 and H100 are
- * taken as their 80 GB SXM parts (the ones in the cloud instances Vidur's
- * authors profiled on); the profile's own timings agree: its compute-bound
- * time per token is 3.2x shorter on the H100, the ratio of the two dense
- * fp16 figures below (989 / 312).
+ * taken as their 80 GB SXM parts; the profile's own timings agree with that
+ * H100: its compute-bound time per token is 3.2x shorter than the A100's, the
+ * ratio of the two dense fp16 figures below (989.5 / 312).
  */
 export const GPUS: readonly GpuDatasheet[] = [
   {

@@ -6,12 +6,13 @@
  * Why not the linear form the hand-written replica types use: a small batch
  * is memory-bound (every weight is read once per iteration whatever the batch,
  * so 1 token and 64 tokens take the same time) and a large one compute-bound
- * (time grows with tokens). A line through both regimes misses one of them by
- * 2x or more; the roofline's two pieces follow each, and the profile's knee
- * (40 to 100 tokens) falls out of the fit. A table interpolated between the
- * profiled points would reproduce them exactly but also their noise (GEMM
- * tile effects of up to 30% between neighbouring token counts), and would
- * give a three-number model no reader could check by hand.
+ * (time grows with tokens). One line cannot follow both: the A100's
+ * compute-bound line, carried down to a single token, predicts half the time
+ * the profile measured. The roofline's two pieces follow each, and the knee
+ * (8 to 96 tokens across the profiled GPUs and degrees) falls out of the fit.
+ * A table interpolated between the profiled points would reproduce them
+ * exactly, and with them their noise (single token counts up to 30% off the
+ * trend, from GEMM tiling), where three numbers per preset can be checked by hand.
  */
 export interface LinearLayersFit {
   /** Seconds while memory-bound. */
