@@ -36,6 +36,8 @@ async function rolloutFigures(): Promise<Figure[]> {
   // Batch tables are refilled, as training has them.
   const plain = await ParallelCollector.start(networks, { envSpec, copies: COPIES, reuseBatches: true });
   const recorded = await ParallelCollector.start(networks, { envSpec, copies: COPIES, record: true, reuseBatches: true });
+  // The same collection on one thread, alternating too: whether a second thread pays on this machine.
+  const single = await ParallelCollector.start(networks, { envSpec, copies: COPIES, reuseBatches: true, threads: 1 });
   const file = join(mkdtempSync(join(tmpdir(), 'mappo-bench-')), 'rollout.msgpack');
   const writer = RolloutWriter.open(file, runHeader('train', envSpec, env, scenario.seed, LEARNED_POLICY));
   const rounds = Math.ceil(DECISIONS_PER_RUN / COPIES);
@@ -51,11 +53,14 @@ async function rolloutFigures(): Promise<Figure[]> {
   };
   await rate(plain);
   await rate(recorded);
+  await rate(single);
   const plainRates: number[] = [];
   const recordedRates: number[] = [];
+  const singleRates: number[] = [];
   for (let k = 0; k < 5; k++) {
     plainRates.push(await rate(plain));
     recordedRates.push(await rate(recorded));
+    singleRates.push(await rate(single));
   }
   const bytesPerDecision = writer.bytesWritten() / recordedDecisions;
   writer.close();
@@ -63,15 +68,19 @@ async function rolloutFigures(): Promise<Figure[]> {
   const threads = plain.threads;
   await plain.close();
   await recorded.close();
+  await single.close();
   networks.dispose();
   plainRates.sort((a, b) => a - b);
   recordedRates.sort((a, b) => a - b);
+  singleRates.sort((a, b) => a - b);
   return [
     { name: 'rollout.decisionsPerSec', value: plainRates[2], unit: `decisions/s (median of 5, ${COPIES} copies, ${threads} threads)` },
     { name: 'rollout.decisionsPerSec.min', value: plainRates[0], unit: 'decisions/s' },
     { name: 'rollout.recorded.decisionsPerSec', value: recordedRates[2], unit: 'decisions/s (same, every decision recorded to a file)' },
     { name: 'rollout.recorded.slowdown', value: 1 - recordedRates[2] / plainRates[2], unit: 'fraction of throughput lost to recording (medians)' },
     { name: 'rollout.recorded.bytesPerDecision', value: bytesPerDecision, unit: 'bytes of rollout file per decision' },
+    { name: 'rollout.oneThread.decisionsPerSec', value: singleRates[2], unit: 'decisions/s (the same on 1 thread, alternating with the others)' },
+    { name: 'rollout.threadScaling', value: plainRates[2] / singleRates[2], unit: `${threads} threads over 1 (medians)` },
   ];
 }
 
