@@ -8,26 +8,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../src/agents/backend.js';
-import { NetworkMap } from '../src/agents/network-map.js';
-import type { AgentInfo } from '../src/env/multi-agent/contract.js';
-import { Rng } from '../src/env/rng.js';
-import { PpoLearner } from '../src/learners/ppo-learner.js';
-import type { RolloutBatch } from '../src/rollout/rollout-batch.js';
-import { learnerSchema } from '../src/scenario/learner-schema.js';
-import { networksSchema } from '../src/scenario/networks-schema.js';
-import { syntheticTable } from './ppo.js';
+import { peerLearner } from './ppo.js';
 
 const WARMUP = 20;
 const TIMED = 30;
 
 await useBackend('wasm');
-const agents: AgentInfo[] = [{ id: 'peer/0', role: 'peer', index: 0, obsSize: 32, actionCount: 8 }];
 for (const minibatch of [256, 1024]) {
-  const networks = new NetworkMap(agents, 32, networksSchema.parse({ criticInput: 'local' }), Rng.fromSeed(1));
-  const table = syntheticTable(minibatch, Rng.fromSeed(3));
-  // One epoch of one minibatch: an update is exactly one PPO step.
-  const learner = new PpoLearner(networks, learnerSchema.parse({ epochs: 1, minibatchSize: minibatch, maxGradNorm: 1e9 }), Rng.fromSeed(2));
-  const batch: RolloutBatch = { tables: [table], tableOf: Int32Array.of(0), steps: table.length, decisions: table.length, actionCounts: [new Float64Array(8)], episodes: [] };
+  // One minibatch per update: an update is exactly one PPO step.
+  const { learner, batch, dispose } = peerLearner(minibatch, 1);
   let update = 0;
   for (let i = 0; i < WARMUP; i++) learner.update(batch, ++update);
   const times: number[] = [];
@@ -50,6 +39,5 @@ for (const minibatch of [256, 1024]) {
   for (const [name, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms)) {
     process.stdout.write(`  ${name.padEnd(22)} ${String(e.count).padStart(6)} ${e.ms.toFixed(3).padStart(8)}\n`);
   }
-  learner.dispose();
-  networks.dispose();
+  dispose();
 }

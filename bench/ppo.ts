@@ -7,6 +7,7 @@ import { makeEnv } from '../src/env/env-spec.js';
 import type { AgentInfo } from '../src/env/multi-agent/contract.js';
 import { Rng } from '../src/env/rng.js';
 import { PpoLearner } from '../src/learners/ppo-learner.js';
+import type { RolloutBatch } from '../src/rollout/rollout-batch.js';
 import { RolloutCollector } from '../src/rollout/rollout-collector.js';
 import { RowState } from '../src/rollout/row-state.js';
 import { TrajectoryTable } from '../src/rollout/trajectory-table.js';
@@ -60,22 +61,37 @@ async function defaultScenarioUpdate(): Promise<Figure[]> {
  */
 async function peerShapedSteps(): Promise<Figure[]> {
   await useBackend('wasm');
-  const agents: AgentInfo[] = [{ id: 'peer/0', role: 'peer', index: 0, obsSize: 32, actionCount: 8 }];
   const figures: Figure[] = [];
   for (const minibatch of [256, 1024]) {
-    const networks = new NetworkMap(agents, 32, networksSchema.parse({ criticInput: 'local' }), Rng.fromSeed(1));
-    const table = syntheticTable(minibatch * 4, Rng.fromSeed(3));
-    const spec = learnerSchema.parse({ epochs: 1, minibatchSize: minibatch, maxGradNorm: 1e9 });
-    const learner = new PpoLearner(networks, spec, Rng.fromSeed(2));
-    const batch = { tables: [table], tableOf: Int32Array.of(0), steps: table.length, decisions: table.length, actionCounts: [new Float64Array(8)], episodes: [] };
+    const peer = peerLearner(minibatch, 4);
     let update = 0;
     // Warmed up as the peer script warms PyTorch up (50 steps) before timing.
-    const seconds = medianSeconds(11, () => learner.update(batch, ++update), 12);
+    const seconds = medianSeconds(11, () => peer.learner.update(peer.batch, ++update), 12);
     figures.push({ name: `ppo.step.mb${minibatch}.ms`, value: (seconds / 4) * 1000, unit: 'ms per PPO minibatch step, torch_ppo_step.py shapes' });
-    learner.dispose();
-    networks.dispose();
+    peer.dispose();
   }
   return [...figures, ...torchRatios(figures)];
+}
+
+/**
+ * A learner over the peer's networks (one agent, 32 observations, 8 actions,
+ * a critic on the observation) and a batch of `minibatches` minibatches of
+ * `minibatch` random decisions: an update is that many PPO steps (one epoch).
+ */
+export function peerLearner(minibatch: number, minibatches: number): { learner: PpoLearner; batch: RolloutBatch; dispose: () => void } {
+  const agents: AgentInfo[] = [{ id: 'peer/0', role: 'peer', index: 0, obsSize: 32, actionCount: 8 }];
+  const networks = new NetworkMap(agents, 32, networksSchema.parse({ criticInput: 'local' }), Rng.fromSeed(1));
+  const table = syntheticTable(minibatch * minibatches, Rng.fromSeed(3));
+  const learner = new PpoLearner(networks, learnerSchema.parse({ epochs: 1, minibatchSize: minibatch, maxGradNorm: 1e9 }), Rng.fromSeed(2));
+  const batch: RolloutBatch = { tables: [table], tableOf: Int32Array.of(0), steps: table.length, decisions: table.length, actionCounts: [new Float64Array(8)], episodes: [] };
+  return {
+    learner,
+    batch,
+    dispose: () => {
+      learner.dispose();
+      networks.dispose();
+    },
+  };
 }
 
 /**
@@ -106,7 +122,7 @@ function torchRatios(ours: readonly Figure[]): Figure[] {
 }
 
 /** Random decisions of one agent with 32 observations and 8 actions, each its own one-step episode. */
-export function syntheticTable(rows: number, rng: Rng): TrajectoryTable {
+function syntheticTable(rows: number, rng: Rng): TrajectoryTable {
   const t = new TrajectoryTable('peer', 32, 8, 32, 0, 0);
   for (let i = 0; i < rows; i++) {
     const r = t.push(RowState.Ready, 0, 0, i);

@@ -5,7 +5,7 @@ import type { AnyScenario } from '../scenario/world-scenario-schema.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { formatAblationMarkdown, summarizeAblation, type AblationReport, type RunResult } from './ablation-report.js';
 import { writeLearningCurves } from './learning-curves.js';
-import { planRuns, type PlannedRun } from './run-plan.js';
+import { ablationSeeds, planHeadline, planRuns, type PlannedRun } from './run-plan.js';
 import type { RunRecord } from './run-record.js';
 import type { RunJob } from './run-job.js';
 import type { Variant } from './variants.js';
@@ -53,7 +53,7 @@ export const LEARNING_CURVES = 'learning-curves.png';
  */
 export async function runAblation(o: AblationOptions): Promise<AblationOutcome> {
   const log = o.log ?? (() => {});
-  const seeds = Array.from({ length: o.seeds }, (_, i) => o.base.seed + i);
+  const seeds = ablationSeeds(o.base.seed, o.seeds);
   const plan = planRuns(o.variants, seeds, o.out);
   const todo = plan.filter((p) => p.start !== 'done');
   const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length));
@@ -61,8 +61,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationOutcome> 
   const skipped = results.size;
   const resuming = todo.filter((p) => p.start === 'resume').length;
   log(
-    `ablation of ${o.base.name}: ${o.variants.length} variant${o.variants.length === 1 ? '' : 's'} x ${seeds.length} seed${seeds.length === 1 ? '' : 's'} = ${plan.length} runs` +
-      (skipped > 0 ? `, ${skipped} finished earlier` : '') +
+    planHeadline(o.base.name, o.variants.length, seeds.length, plan) +
       (todo.length > 0 ? `; running ${todo.length} on ${workers} worker thread${workers === 1 ? '' : 's'}` : '') +
       (resuming > 0 ? ` (${resuming} continuing from a checkpoint)` : ''),
   );

@@ -25,6 +25,20 @@ export interface PlannedRun {
   record: RunRecord | null;
 }
 
+/** The seeds every variant runs on: `count` of them from `first`. */
+export function ablationSeeds(first: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+/** The first progress line of an ablation: its size, and how many runs an earlier invocation finished. */
+export function planHeadline(scenario: string, variants: number, seeds: number, plan: readonly PlannedRun[]): string {
+  const finished = plan.filter((p) => p.start === 'done').length;
+  return (
+    `ablation of ${scenario}: ${variants} variant${variants === 1 ? '' : 's'} x ${seeds} seed${seeds === 1 ? '' : 's'} = ${plan.length} runs` +
+    (finished > 0 ? `, ${finished} finished earlier` : '')
+  );
+}
+
 /** Run directories of an ablation in OUT. */
 export function runDirectory(out: string, variant: Variant, seed: number): string {
   return join(out, 'runs', variant.dir, `seed-${seed}`);

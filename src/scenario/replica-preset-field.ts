@@ -56,8 +56,9 @@ export function expandReplicaPreset(raw: unknown, ctx: z.RefinementCtx): unknown
   // A number equal to what it was computed as is the preset's, recomputed; any other was set by hand.
   const pick = (given: unknown, before: unknown, now: unknown): unknown => (given === undefined || given === before ? now : given);
   const timing = raw.iterationTime;
-  // Field by field over the preset's, unless the scenario gives a whole iteration time of the linear form.
-  const mergeTiming = timing === undefined || (isFields(timing) && !Object.hasOwn(timing, 'kind') && !Object.hasOwn(timing, 'perPrefillToken')) || (isFields(timing) && timing.kind === 'roofline');
+  // Field by field over the preset's, unless the scenario gives a whole iteration time of the linear form (or no object at all, for the schema to name).
+  const linearForm = isFields(timing) && !Object.hasOwn(timing, 'kind') && Object.hasOwn(timing, 'perPrefillToken');
+  const mergeTiming = timing === undefined || (isFields(timing) && !linearForm);
   let iterationTime: unknown = timing;
   if (mergeTiming) {
     const given: Fields = isFields(timing) ? timing : {};

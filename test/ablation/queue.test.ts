@@ -49,9 +49,13 @@ async function listening(port: number, what: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const up = await new Promise<boolean>((resolve) => {
       const socket = new Socket();
-      socket.once('connect', () => resolve(true)).once('error', () => resolve(false));
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
       socket.connect(port, '127.0.0.1');
-    }).finally(() => undefined);
+    });
     if (up) return;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackendName } from '../../agents/backend.js';
 import type { AnyScenario } from '../../scenario/world-scenario-schema.js';
 import { describeRecord, jobOfRun, writeAblationResults, type AblationOutcome } from '../ablation-runner.js';
-import { planRuns, type PlannedRun } from '../run-plan.js';
+import { ablationSeeds, planHeadline, planRuns, type PlannedRun } from '../run-plan.js';
 import type { RunRecord } from '../run-record.js';
 import type { Variant } from '../variants.js';
 import type { RedisAddress } from './redis-address.js';
@@ -32,14 +32,14 @@ export interface QueuedAblationOptions {
  */
 export async function runAblationOnQueue(o: QueuedAblationOptions): Promise<AblationOutcome> {
   const log = o.log ?? (() => {});
-  const seeds = Array.from({ length: o.seeds }, (_, i) => o.base.seed + i);
+  const seeds = ablationSeeds(o.base.seed, o.seeds);
   const plan = planRuns(o.variants, seeds, o.out);
   const results = new Map<PlannedRun, RunRecord>(plan.filter((p) => p.record !== null).map((p) => [p, p.record as RunRecord]));
   const skipped = results.size;
   const todo = plan.filter((p) => p.start !== 'done');
   let executed = 0;
   if (todo.length > 0) executed = await waitForQueuedRuns(o, plan, todo, results, seeds.length, log);
-  else log(`ablation of ${o.base.name}: all ${plan.length} runs finished earlier; nothing to queue`);
+  else log(`${planHeadline(o.base.name, o.variants.length, seeds.length, plan)}; nothing to queue`);
   const failed = [...results.values()].filter((r) => r.status === 'failed').length;
   const outcome = { executed, skipped, recorded: results.size, failed };
   if (results.size < plan.length) return { report: null, ...outcome };
@@ -64,9 +64,7 @@ async function waitForQueuedRuns(
       todo.map((p) => jobOfRun(p, o.backend)),
     );
     log(
-      `ablation of ${o.base.name}: ${o.variants.length} variant${o.variants.length === 1 ? '' : 's'} x ${seeds} seed${seeds === 1 ? '' : 's'} = ${plan.length} runs` +
-        (plan.length > todo.length ? `, ${plan.length - todo.length} finished earlier` : '') +
-        `; queued ${added} on ${o.address.shown}${inFlight > 0 ? ` (${inFlight} already there)` : ''}; workers take them: mappo worker --queue ${o.address.shown}`,
+      `${planHeadline(o.base.name, o.variants.length, seeds, plan)}; queued ${added} on ${o.address.shown}${inFlight > 0 ? ` (${inFlight} already there)` : ''}; workers take them: mappo worker --queue ${o.address.shown}`,
     );
     let shown = '';
     while (results.size < plan.length && o.signal?.aborted !== true) {
@@ -113,7 +111,7 @@ export interface QueuedRunStatus {
 
 /** Where each run of the ablation stands, from its run directory and the queue; enqueues nothing. */
 export async function queuedAblationStatus(o: Omit<QueuedAblationOptions, 'signal' | 'log' | 'pollMs'>): Promise<QueuedRunStatus[]> {
-  const seeds = Array.from({ length: o.seeds }, (_, i) => o.base.seed + i);
+  const seeds = ablationSeeds(o.base.seed, o.seeds);
   const plan = planRuns(o.variants, seeds, o.out);
   await checkReachable(o.address);
   const queue = openQueue(o.address);

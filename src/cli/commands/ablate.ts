@@ -103,9 +103,9 @@ export function ablateCommand(io: CliIo): Command {
     const variants = buildVariants(base, axes);
     const out = flags.out ?? `runs/${base.name}-ablation`;
     if (flags.status === true && flags.queue === undefined) throw new InputError('--status reads the queue: give --queue redis://HOST:PORT');
-    if (flags.queue !== undefined) {
+    const address = flags.queue === undefined ? null : parseRedisAddress(flags.queue);
+    if (address !== null) {
       if (flags.workers !== undefined) throw new InputError('--workers sets the threads of a run here; with --queue each mappo worker sets its own (mappo worker --workers N)');
-      const address = parseRedisAddress(flags.queue);
       if (flags.status === true) {
         const rows = await queuedAblationStatus({ base, variants, seeds: flags.seeds, out, backend: flags.backend, address });
         io.stdout(flags.json ? `${JSON.stringify({ out, queue: address.shown, runs: rows }, null, 2)}\n` : formatQueueStatus(rows));
@@ -118,7 +118,7 @@ export function ablateCommand(io: CliIo): Command {
     const controller = new AbortController();
     const onSigint = (): void => {
       controller.abort();
-      io.stderr(flags.queue === undefined ? '\nstopping every run at its next checkpoint (Ctrl-C again to abort)\n' : '\nstopped waiting; the workers carry on\n');
+      io.stderr(address === null ? '\nstopping every run at its next checkpoint (Ctrl-C again to abort)\n' : '\nstopped waiting; the workers carry on\n');
       process.once('SIGINT', () => process.exit(130));
     };
     process.once('SIGINT', onSigint);
@@ -127,14 +127,12 @@ export function ablateCommand(io: CliIo): Command {
     try {
       const common = { base, variants, seeds: flags.seeds, out, backend: flags.backend, signal: controller.signal, log };
       outcome =
-        flags.queue === undefined
-          ? await runAblation({ ...common, workers: flags.workers })
-          : await runAblationOnQueue({ ...common, address: parseRedisAddress(flags.queue) });
+        address === null ? await runAblation({ ...common, workers: flags.workers }) : await runAblationOnQueue({ ...common, address });
     } finally {
       process.off('SIGINT', onSigint);
     }
     if (outcome.report === null) {
-      const queued = flags.queue !== undefined ? '; the others stay queued for the workers: run the same command again to collect them' : '; run the same command again to continue';
+      const queued = address !== null ? '; the others stay queued for the workers: run the same command again to collect them' : '; run the same command again to continue';
       io.stderr(`interrupted: ${outcome.recorded} of ${variants.length * flags.seeds} runs finished${queued}\n`);
       throw new FailedResult(130);
     }
